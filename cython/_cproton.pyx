@@ -1,0 +1,48 @@
+# cython: language_level=3, embedsignature=True
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# The one compiled module, proton._cproton. Each fragment below is included, not imported,
+# so the engine is linked once and every fragment sees the others' cdef functions.
+
+from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.string cimport memcpy, strlen
+from cpython.object cimport PyObject
+
+
+from includes cimport c_codec, c_error, c_message, c_types
+from includes.c_codec cimport pn_data_t
+from includes.c_types cimport ssize_t
+from includes.c_error cimport pn_error_t
+from includes.c_message cimport pn_message_t
+from includes.python cimport (PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE, PyDict_Next,
+                              PyLong_FromUnsignedLongLong, PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8)
+
+cdef extern from *:
+    """
+    #ifndef CYPROTON_ENGINE_VERSION
+    #define CYPROTON_ENGINE_VERSION "unknown"
+    #define CYPROTON_TLS_IMPL "unknown"
+    #define CYPROTON_SASL_IMPL "unknown"
+    #define CYPROTON_DEBUG 0
+    #endif
+    """
+    const char *CYPROTON_ENGINE_VERSION
+    const char *CYPROTON_TLS_IMPL
+    const char *CYPROTON_SASL_IMPL
+    int CYPROTON_DEBUG
+
+include "errors.pyx"
+include "scan.pyx"
+include "codec.pyx"
+include "message.pyx"
+
+
+def build_info():
+    """What this build of the extension was compiled with."""
+    return {
+        "engine_version": CYPROTON_ENGINE_VERSION.decode(),
+        "tls": CYPROTON_TLS_IMPL.decode(),
+        "sasl": CYPROTON_SASL_IMPL.decode(),
+        "debug": bool(CYPROTON_DEBUG),
+    }

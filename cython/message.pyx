@@ -1,0 +1,586 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# CMessage, the base of proton.Message. Every field lives in this object as a C value or a
+# Python object, so reading and writing a field never crosses into the engine. Only
+# encode() and decode() touch the engine: they fill (or read) a pn_message_t that the
+# module keeps for the purpose, so a Message costs no engine allocation of its own.
+
+from proton._exceptions import MessageException as _MessageException
+
+cdef pn_message_t *_scratch_message = NULL
+cdef bint _scratch_busy = False
+cdef c_types.pn_rwbytes_t _scratch_buffer
+_scratch_buffer.size = 0
+_scratch_buffer.start = NULL
+cdef pn_data_t *_footer_data = NULL
+
+
+cdef pn_message_t *acquire_message() except NULL:
+    """The shared pn_message_t, or a fresh one when the shared one is in use.
+
+    Converting a value can run Python code (a uuid's ``bytes`` property, say), and another
+    thread may then take the GIL and encode too; the busy flag keeps them apart.
+    """
+    global _scratch_message, _scratch_busy
+    cdef pn_message_t *m
+    if not _scratch_busy:
+        if _scratch_message == NULL:
+            _scratch_message = c_message.pn_message()
+            if _scratch_message == NULL:
+                raise MemoryError()
+        _scratch_busy = True
+        c_message.pn_message_clear(_scratch_message)
+        return _scratch_message
+    m = c_message.pn_message()
+    if m == NULL:
+        raise MemoryError()
+    return m
+
+
+cdef void release_message(pn_message_t *m) noexcept:
+    global _scratch_busy
+    if m == _scratch_message:
+        _scratch_busy = False
+    else:
+        c_message.pn_message_free(m)
+
+
+cdef inline int msg_check(pn_message_t *m, int code) except -1:
+    if code < 0:
+        return check(code, c_message.pn_message_error(m), MessageException)
+    return code
+
+
+cdef object optional_str(object value, str field):
+    """Validate a string field: ``None`` or a str (subclasses become plain str)."""
+    if value is None:
+        return None
+    if type(value) is str:
+        s = value
+    elif isinstance(value, str):
+        s = str(value)
+    else:
+        raise TypeError("Message.%s must be a str or None, not %s" % (field, type(value).__name__))
+    if "\0" in s:
+        raise ValueError("Message.%s must not contain NUL characters" % field)
+    return s
+
+
+cdef object checked_msgid(object value, str field):
+    """Validate a message-id: None, an unsigned int (< 2**64), str, bytes or uuid.UUID."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        if value < 0:
+            raise OverflowError("Message.%s: can't convert negative number to unsigned" % field)
+        if value > 0xFFFFFFFFFFFFFFFF:
+            raise OverflowError("Message.%s: %d does not fit in an unsigned 64-bit integer" % (field, value))
+        return int(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, T_UUID):
+        return value
+    raise TypeError("Message.%s must be an unsigned int, str, bytes or uuid.UUID, not %s"
+                    % (field, type(value).__name__))
+
+
+cdef int set_msgid(pn_message_t *m, object value, bint correlation) except -1:
+    cdef c_codec.pn_msgid_t atom
+    cdef Py_ssize_t n
+    cdef const char *p
+    cdef bytes raw
+    if value is None:
+        return 0
+    if type(value) is int:
+        atom.type = c_codec.PN_ULONG
+        atom.u.as_ulong = value
+    elif type(value) is str:
+        p = PyUnicode_AsUTF8AndSize(value, &n)
+        atom.type = c_codec.PN_STRING
+        atom.u.as_bytes = c_types.pn_bytes(n, p)
+    elif type(value) is bytes:
+        atom.type = c_codec.PN_BINARY
+        atom.u.as_bytes = c_types.pn_bytes(PyBytes_GET_SIZE(value), PyBytes_AS_STRING(value))
+    else:
+        raw = value.bytes
+        atom.type = c_codec.PN_UUID
+        memcpy(atom.u.as_uuid.bytes, PyBytes_AS_STRING(raw), 16)
+    if correlation:
+        return msg_check(m, c_message.pn_message_set_correlation_id(m, atom))
+    return msg_check(m, c_message.pn_message_set_id(m, atom))
+
+
+cdef object get_msgid(c_codec.pn_msgid_t atom):
+    if atom.type == c_codec.PN_ULONG:
+        return PyLong_FromUnsignedLongLong(atom.u.as_ulong)
+    if atom.type == c_codec.PN_STRING:
+        return bytes_to_str(atom.u.as_bytes)
+    if atom.type == c_codec.PN_BINARY:
+        return bytes_to_bytes(atom.u.as_bytes)
+    if atom.type == c_codec.PN_UUID:
+        return uuid_from_raw(atom.u.as_uuid.bytes)
+    # Other integer kinds (some peers send int or long ids): keep non-negative values.
+    if atom.type == c_codec.PN_INT and atom.u.as_int >= 0:
+        return atom.u.as_int
+    if atom.type == c_codec.PN_LONG and atom.u.as_long >= 0:
+        return atom.u.as_long
+    return None
+
+
+cdef inline object c_str(const char *s):
+    if s == NULL:
+        return None
+    return PyUnicode_DecodeUTF8(s, strlen(s), NULL)
+
+
+cdef int set_cstr(pn_message_t *m, object value, int which) except -1:
+    cdef const char *p
+    cdef int rc
+    if value is None:
+        return 0
+    p = PyUnicode_AsUTF8AndSize(value, NULL)
+    if which == 0:
+        rc = c_message.pn_message_set_address(m, p)
+    elif which == 1:
+        rc = c_message.pn_message_set_subject(m, p)
+    elif which == 2:
+        rc = c_message.pn_message_set_reply_to(m, p)
+    elif which == 3:
+        rc = c_message.pn_message_set_content_type(m, p)
+    elif which == 4:
+        rc = c_message.pn_message_set_content_encoding(m, p)
+    elif which == 5:
+        rc = c_message.pn_message_set_group_id(m, p)
+    else:
+        rc = c_message.pn_message_set_reply_to_group_id(m, p)
+    return msg_check(m, rc)
+
+
+cdef int put_section(pn_data_t *d, object value) except -1:
+    c_codec.pn_data_clear(d)
+    if value is not None:
+        put_value(d, value, 0)
+    return 0
+
+
+cdef object get_section(pn_data_t *d):
+    c_codec.pn_data_rewind(d)
+    if c_codec.pn_data_next(d):
+        return get_value(d, 0)
+    return None
+
+
+cdef object check_property_keys(object props):
+    """Application-property keys must be strings: str subclasses other than symbol and char become
+    plain str; anything else is refused with MessageException."""
+    cdef list renamed = None
+    for key in props:
+        kt = type(key)
+        if kt is str:
+            continue
+        if kt is T_symbol or kt is T_char or not isinstance(key, str):
+            raise MessageException("Application property key is not string type: key=%s %s" % (key, kt))
+        if renamed is None:
+            renamed = []
+        renamed.append(key)
+    if renamed is not None:
+        for key in renamed:
+            props[str(key)] = props.pop(key)
+    return props
+
+
+cdef class CMessage:
+    """Fields of an AMQP message; base of :class:`proton.Message`."""
+
+    cdef bint _inferred, _durable, _first_acquirer
+    cdef uint8_t _priority
+    cdef uint32_t _ttl, _delivery_count, _group_sequence
+    cdef int64_t _expiry_time, _creation_time
+    cdef object _id, _correlation_id
+    cdef bytes _user_id
+    cdef object _address, _subject, _reply_to, _content_type, _content_encoding
+    cdef object _group_id, _reply_to_group_id
+    cdef public object instruction_dict
+    cdef public object annotation_dict
+    cdef public object properties
+    cdef public object body
+    cdef public object footer
+
+    def __cinit__(self, *args, **kwargs):
+        self._priority = c_message.PN_DEFAULT_PRIORITY
+        self._user_id = b""
+
+    def __init__(self, body=None, **kwargs):
+        self.body = body
+        if kwargs:
+            for name, value in kwargs.items():
+                setattr(self, name, value)
+
+    cdef void _reset(self):
+        self._inferred = self._durable = self._first_acquirer = False
+        self._priority = c_message.PN_DEFAULT_PRIORITY
+        self._ttl = self._delivery_count = self._group_sequence = 0
+        self._expiry_time = self._creation_time = 0
+        self._id = self._correlation_id = None
+        self._user_id = b""
+        self._address = self._subject = self._reply_to = None
+        self._content_type = self._content_encoding = None
+        self._group_id = self._reply_to_group_id = None
+        self.instruction_dict = self.annotation_dict = self.properties = self.body = None
+        self.footer = None
+
+    def clear(self):
+        """Reset every field to its default."""
+        self._reset()
+
+    # -- header ------------------------------------------------------------------------------
+
+    @property
+    def inferred(self):
+        """Whether a bytes or list body goes out as data or amqp-sequence sections rather than
+        one amqp-value section; set by decode from the sections received."""
+        return self._inferred
+
+    @inferred.setter
+    def inferred(self, value):
+        self._inferred = bool(value)
+
+    @property
+    def durable(self):
+        """Whether intermediaries must keep the message across restarts."""
+        return self._durable
+
+    @durable.setter
+    def durable(self, value):
+        self._durable = bool(value)
+
+    @property
+    def priority(self):
+        """Relative priority, 0 to 255 (AMQP's default is 4)."""
+        return self._priority
+
+    @priority.setter
+    def priority(self, value):
+        self._priority = value
+
+    @property
+    def ttl(self):
+        """Time to live in seconds (millisecond resolution; 0 means none)."""
+        return self._ttl / 1000.0
+
+    @ttl.setter
+    def ttl(self, value):
+        self._ttl = int(value * 1000)
+
+    @property
+    def first_acquirer(self):
+        """Whether no earlier acquirer has seen this message."""
+        return self._first_acquirer
+
+    @first_acquirer.setter
+    def first_acquirer(self, value):
+        self._first_acquirer = bool(value)
+
+    @property
+    def delivery_count(self):
+        """How many earlier delivery attempts failed."""
+        return self._delivery_count
+
+    @delivery_count.setter
+    def delivery_count(self, value):
+        self._delivery_count = value
+
+    # -- properties --------------------------------------------------------------------------
+
+    @property
+    def id(self):
+        """The message-id: an unsigned int, str, bytes or uuid.UUID, or None."""
+        return self._id
+
+    @id.setter
+    def id(self, value):
+        self._id = checked_msgid(value, "id")
+
+    @property
+    def correlation_id(self):
+        """The correlation-id: an unsigned int, str, bytes or uuid.UUID, or None."""
+        return self._correlation_id
+
+    @correlation_id.setter
+    def correlation_id(self, value):
+        self._correlation_id = checked_msgid(value, "correlation_id")
+
+    @property
+    def user_id(self):
+        """The identity of the user who produced the message, as bytes."""
+        return self._user_id
+
+    @user_id.setter
+    def user_id(self, value):
+        if value is None:
+            self._user_id = b""
+        elif isinstance(value, str):
+            self._user_id = value.encode("utf-8")
+        elif isinstance(value, (bytes, bytearray, memoryview)):
+            self._user_id = bytes(value)
+        else:
+            raise TypeError("Message.user_id must be bytes, not %s" % type(value).__name__)
+
+    @property
+    def address(self):
+        """The node the message is addressed to."""
+        return self._address
+
+    @address.setter
+    def address(self, value):
+        self._address = optional_str(value, "address")
+
+    @property
+    def subject(self):
+        """A short summary of the message."""
+        return self._subject
+
+    @subject.setter
+    def subject(self, value):
+        self._subject = optional_str(value, "subject")
+
+    @property
+    def reply_to(self):
+        """Where replies should be sent."""
+        return self._reply_to
+
+    @reply_to.setter
+    def reply_to(self, value):
+        self._reply_to = optional_str(value, "reply_to")
+
+    @property
+    def content_type(self):
+        """MIME type of the body, as a symbol (``symbol('None')`` when unset, as python-qpid-proton)."""
+        return T_symbol(self._content_type)
+
+    @content_type.setter
+    def content_type(self, value):
+        self._content_type = optional_str(value, "content_type")
+
+    @property
+    def content_encoding(self):
+        """Content encoding of the body, as a symbol (``symbol('None')`` when unset)."""
+        return T_symbol(self._content_encoding)
+
+    @content_encoding.setter
+    def content_encoding(self, value):
+        self._content_encoding = optional_str(value, "content_encoding")
+
+    @property
+    def expiry_time(self):
+        """Absolute expiry time, seconds since the epoch (millisecond resolution)."""
+        return self._expiry_time / 1000.0
+
+    @expiry_time.setter
+    def expiry_time(self, value):
+        self._expiry_time = int(value * 1000)
+
+    @property
+    def creation_time(self):
+        """Creation time, seconds since the epoch (millisecond resolution)."""
+        return self._creation_time / 1000.0
+
+    @creation_time.setter
+    def creation_time(self, value):
+        self._creation_time = int(value * 1000)
+
+    @property
+    def group_id(self):
+        """The group the message belongs to."""
+        return self._group_id
+
+    @group_id.setter
+    def group_id(self, value):
+        self._group_id = optional_str(value, "group_id")
+
+    @property
+    def group_sequence(self):
+        """Position of the message within its group."""
+        return self._group_sequence
+
+    @group_sequence.setter
+    def group_sequence(self, value):
+        self._group_sequence = value
+
+    @property
+    def reply_to_group_id(self):
+        """The group replies should join."""
+        return self._reply_to_group_id
+
+    @reply_to_group_id.setter
+    def reply_to_group_id(self, value):
+        self._reply_to_group_id = optional_str(value, "reply_to_group_id")
+
+    # -- annotation maps ---------------------------------------------------------------------
+
+    @property
+    def instructions(self):
+        """Delivery annotations: a dict with symbol or ulong keys (str keys become symbols)."""
+        return self.instruction_dict
+
+    @instructions.setter
+    def instructions(self, value):
+        if isinstance(value, dict):
+            value = T_AnnotationDict(value, raise_on_error=False)
+        self.instruction_dict = value
+
+    @property
+    def annotations(self):
+        """Message annotations: a dict with symbol or ulong keys (str keys become symbols)."""
+        return self.annotation_dict
+
+    @annotations.setter
+    def annotations(self, value):
+        if isinstance(value, dict):
+            value = T_AnnotationDict(value, raise_on_error=False)
+        self.annotation_dict = value
+
+    # -- encoding ----------------------------------------------------------------------------
+
+    cdef int _fill(self, pn_message_t *m) except -1:
+        if self._inferred:
+            c_message.pn_message_set_inferred(m, True)
+        if self._durable:
+            c_message.pn_message_set_durable(m, True)
+        c_message.pn_message_set_priority(m, self._priority)
+        c_message.pn_message_set_ttl(m, self._ttl)
+        if self._first_acquirer:
+            c_message.pn_message_set_first_acquirer(m, True)
+        c_message.pn_message_set_delivery_count(m, self._delivery_count)
+        set_msgid(m, self._id, False)
+        if PyBytes_GET_SIZE(self._user_id):
+            msg_check(m, c_message.pn_message_set_user_id(
+                m, c_types.pn_bytes(PyBytes_GET_SIZE(self._user_id), PyBytes_AS_STRING(self._user_id))))
+        set_cstr(m, self._address, 0)
+        set_cstr(m, self._subject, 1)
+        set_cstr(m, self._reply_to, 2)
+        set_msgid(m, self._correlation_id, True)
+        set_cstr(m, self._content_type, 3)
+        set_cstr(m, self._content_encoding, 4)
+        c_message.pn_message_set_expiry_time(m, self._expiry_time)
+        c_message.pn_message_set_creation_time(m, self._creation_time)
+        set_cstr(m, self._group_id, 5)
+        c_message.pn_message_set_group_sequence(m, self._group_sequence)
+        set_cstr(m, self._reply_to_group_id, 6)
+        if self.instruction_dict is not None:
+            put_section(c_message.pn_message_instructions(m), self.instruction_dict)
+        if self.annotation_dict is not None:
+            put_section(c_message.pn_message_annotations(m), self.annotation_dict)
+        if self.properties is not None:
+            if isinstance(self.properties, dict):
+                check_property_keys(self.properties)
+            put_section(c_message.pn_message_properties(m), self.properties)
+        if self.body is not None:
+            put_section(c_message.pn_message_body(m), self.body)
+        return 0
+
+    cdef bytes _encode_footer(self):
+        global _footer_data
+        if _footer_data == NULL:
+            _footer_data = c_codec.pn_data(16)
+            if _footer_data == NULL:
+                raise MemoryError()
+        c_codec.pn_data_clear(_footer_data)
+        data_check(_footer_data, c_codec.pn_data_put_described(_footer_data))
+        c_codec.pn_data_enter(_footer_data)
+        data_check(_footer_data, c_codec.pn_data_put_ulong(_footer_data, 0x78))
+        put_value(_footer_data, self.footer, 0)
+        c_codec.pn_data_exit(_footer_data)
+        return data_encode(_footer_data)
+
+    cpdef bytes encode(self):
+        """The AMQP encoding of the message, as bytes."""
+        cdef pn_message_t *m = acquire_message()
+        cdef ssize_t n
+        cdef bytes out
+        try:
+            self._fill(m)
+            n = c_message.pn_message_encode2(m, &_scratch_buffer)
+            if n < 0:
+                msg_check(m, <int>n)
+            out = PyBytes_FromStringAndSize(_scratch_buffer.start, n)
+        finally:
+            release_message(m)
+        if self.footer is not None:
+            out += self._encode_footer()
+        return out
+
+    cdef int _read(self, pn_message_t *m) except -1:
+        cdef c_types.pn_bytes_t uid
+        self._inferred = c_message.pn_message_is_inferred(m)
+        self._durable = c_message.pn_message_is_durable(m)
+        self._priority = c_message.pn_message_get_priority(m)
+        self._ttl = c_message.pn_message_get_ttl(m)
+        self._first_acquirer = c_message.pn_message_is_first_acquirer(m)
+        self._delivery_count = c_message.pn_message_get_delivery_count(m)
+        self._id = get_msgid(c_message.pn_message_get_id(m))
+        uid = c_message.pn_message_get_user_id(m)
+        self._user_id = bytes_to_bytes(uid) if uid.size else b""
+        self._address = c_str(c_message.pn_message_get_address(m))
+        self._subject = c_str(c_message.pn_message_get_subject(m))
+        self._reply_to = c_str(c_message.pn_message_get_reply_to(m))
+        self._correlation_id = get_msgid(c_message.pn_message_get_correlation_id(m))
+        self._content_type = c_str(c_message.pn_message_get_content_type(m))
+        self._content_encoding = c_str(c_message.pn_message_get_content_encoding(m))
+        self._expiry_time = c_message.pn_message_get_expiry_time(m)
+        self._creation_time = c_message.pn_message_get_creation_time(m)
+        self._group_id = c_str(c_message.pn_message_get_group_id(m))
+        self._group_sequence = c_message.pn_message_get_group_sequence(m)
+        self._reply_to_group_id = c_str(c_message.pn_message_get_reply_to_group_id(m))
+        self.instruction_dict = get_section(c_message.pn_message_instructions(m))
+        self.annotation_dict = get_section(c_message.pn_message_annotations(m))
+        self.properties = get_section(c_message.pn_message_properties(m))
+        self.body = get_section(c_message.pn_message_body(m))
+        return 0
+
+    cpdef decode(self, data):
+        """Replace every field with those decoded from ``data`` (the bytes of one message)."""
+        cdef const unsigned char[::1] view
+        cdef Py_ssize_t footer_start, footer_end
+        cdef pn_message_t *m
+        cdef pn_data_t *fd
+        if isinstance(data, str):
+            raise TypeError("Message.decode() needs bytes, not str")
+        view = data
+        if view.shape[0] == 0:
+            raise MessageException("[%d]: no message data to decode" % c_error.PN_UNDERFLOW)
+        if scan_message(&view[0], view.shape[0], &footer_start, &footer_end) < 0:
+            raise MessageException("[%d]: malformed message encoding (%d bytes)" % (c_error.PN_ARG_ERR,
+                                                                                   view.shape[0]))
+        m = acquire_message()
+        try:
+            msg_check(m, c_message.pn_message_decode(m, <const char *>&view[0], view.shape[0]))
+            try:
+                self._read(m)
+            except UnicodeDecodeError as exc:
+                raise MessageException("[%d]: invalid UTF-8 in message: %s" % (c_error.PN_ARG_ERR, exc)) from exc
+        finally:
+            release_message(m)
+        self.footer = None
+        if footer_start >= 0:
+            fd = c_codec.pn_data(4)
+            try:
+                data_check(fd, <int>c_codec.pn_data_decode(fd, <const char *>&view[footer_start],
+                                                          footer_end - footer_start))
+                c_codec.pn_data_rewind(fd)
+                self.footer = get_section(fd)
+            finally:
+                c_codec.pn_data_free(fd)
+
+    def __repr__(self):
+        parts = []
+        for name in ("inferred", "address", "reply_to", "durable", "ttl", "priority", "first_acquirer",
+                     "delivery_count", "id", "correlation_id", "user_id", "group_id", "group_sequence",
+                     "reply_to_group_id", "instructions", "annotations", "properties", "body"):
+            value = getattr(self, name)
+            if value:
+                parts.append("%s=%r" % (name, value))
+        return "Message(%s)" % ", ".join(parts)

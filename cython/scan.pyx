@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# A structural checker for AMQP-encoded bytes. The engine's message decoder skips what it
+# does not understand, so random or truncated bytes could otherwise come back as an empty
+# message. Before handing bytes to the engine we walk them once here: every constructor
+# must be a known format code and every size must fit inside its container. This is pure
+# C over a byte buffer and costs a few nanoseconds per value.
+
+DEF MAX_SCAN_DEPTH = 1000
+
+
+cdef inline uint32_t be32(const unsigned char *p) noexcept nogil:
+    return (<uint32_t>p[0] << 24) | (<uint32_t>p[1] << 16) | (<uint32_t>p[2] << 8) | <uint32_t>p[3]
+
+
+cdef Py_ssize_t fixed_width(unsigned char code) noexcept nogil:
+    """Payload width of a fixed-width format code, -1 for a variable one, -2 when unknown."""
+    if 0x40 <= code <= 0x45:
+        return 0
+    if 0x50 <= code <= 0x56:
+        return 1
+    if code == 0x60 or code == 0x61:
+        return 2
+    if 0x70 <= code <= 0x74:
+        return 4
+    if 0x80 <= code <= 0x84:
+        return 8
+    if code == 0x94 or code == 0x98:
+        return 16
+    if code in (0xa0, 0xa1, 0xa3, 0xb0, 0xb1, 0xb3, 0xc0, 0xc1, 0xd0, 0xd1, 0xe0, 0xf0):
+        return -1
+    return -2
+
+
+cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t pos, Py_ssize_t end,
+                          int depth) noexcept nogil:
+    """End offset of a value whose constructor ``code`` was already read (payload at ``pos``), or -1."""
+    cdef Py_ssize_t width = fixed_width(code)
+    cdef Py_ssize_t size, stop, count, i
+    cdef unsigned char element
+    if depth > MAX_SCAN_DEPTH or width == -2:
+        return -1
+    if width >= 0:
+        return pos + width if pos + width <= end else -1
+    # variable width: 0xa_/0xc_/0xe_ have one-byte sizes, 0xb_/0xd_/0xf_ four-byte sizes
+    if (code >> 4) in (0xa, 0xc, 0xe):
+        if pos + 1 > end:
+            return -1
+        size = p[pos]
+        pos += 1
+    else:
+        if pos + 4 > end:
+            return -1
+        size = be32(p + pos)
+        pos += 4
+    stop = pos + size
+    if size > end - pos:
+        return -1
+    if (code >> 4) in (0xa, 0xb):
+        return stop
+    # compound or array: a count comes first
+    if code in (0xc0, 0xc1, 0xe0):
+        if pos + 1 > stop:
+            return -1
+        count = p[pos]
+        pos += 1
+    else:
+        if pos + 4 > stop:
+            return -1
+        count = be32(p + pos)
+        pos += 4
+    if code == 0xc1 or code == 0xd1:
+        if count % 2:
+            return -1
+    if code == 0xe0 or code == 0xf0:
+        if count == 0 and pos == stop:
+            return stop
+        if pos >= stop:
+            return -1
+        element = p[pos]
+        pos += 1
+        if element == 0x00:
+            pos = scan_value(p, pos, stop, depth + 1)
+            if pos < 0 or pos >= stop:
+                return -1
+            element = p[pos]
+            pos += 1
+        for i in range(count):
+            pos = scan_body(p, element, pos, stop, depth + 1)
+            if pos < 0:
+                return -1
+        return stop if pos == stop else -1
+    for i in range(count):
+        pos = scan_value(p, pos, stop, depth + 1)
+        if pos < 0:
+            return -1
+    return stop if pos == stop else -1
+
+
+cdef Py_ssize_t scan_value(const unsigned char *p, Py_ssize_t pos, Py_ssize_t end, int depth) noexcept nogil:
+    """End offset of the complete value that starts at ``pos``, or -1 when it is malformed."""
+    cdef unsigned char code
+    if depth > MAX_SCAN_DEPTH or pos >= end:
+        return -1
+    code = p[pos]
+    if code == 0x00:
+        pos = scan_value(p, pos + 1, end, depth + 1)      # the descriptor
+        if pos < 0:
+            return -1
+        return scan_value(p, pos, end, depth + 1)         # the described value
+    return scan_body(p, code, pos + 1, end, depth)
+
+
+# Section descriptors of a message (AMQP 1.0 part 3), numeric codes.
+DEF SECTION_FOOTER = 0x78
+
+
+cdef int64_t section_code(const unsigned char *p, Py_ssize_t pos, Py_ssize_t end) noexcept nogil:
+    """The numeric descriptor of the section starting at ``pos`` (after the 0x00), or -1 when symbolic/odd."""
+    cdef unsigned char code = p[pos]
+    cdef Py_ssize_t i
+    cdef int64_t v = 0
+    if code == 0x53 and pos + 1 < end:
+        return p[pos + 1]
+    if code == 0x44:
+        return 0
+    if code == 0x80 and pos + 8 < end:
+        for i in range(8):
+            v = (v << 8) | p[pos + 1 + i]
+        return v
+    return -1
+
+
+cdef int scan_message(const unsigned char *p, Py_ssize_t n, Py_ssize_t *footer_start,
+                      Py_ssize_t *footer_end) noexcept nogil:
+    """Check that ``p[0:n]`` is a sequence of complete described sections; locate the footer.
+
+    Returns 0 when well formed, -1 otherwise. The footer's value (without its descriptor) is
+    reported through ``footer_start``/``footer_end`` (both -1 when there is none).
+    """
+    cdef Py_ssize_t pos = 0, desc_end, value_end
+    footer_start[0] = -1
+    footer_end[0] = -1
+    if n <= 0:
+        return -1
+    while pos < n:
+        if p[pos] != 0x00:
+            return -1
+        desc_end = scan_value(p, pos + 1, n, 1)
+        if desc_end < 0:
+            return -1
+        value_end = scan_value(p, desc_end, n, 1)
+        if value_end < 0:
+            return -1
+        if section_code(p, pos + 1, n) == SECTION_FOOTER:
+            footer_start[0] = desc_end
+            footer_end[0] = value_end
+        pos = value_end
+    return 0
+
+
+def _scan_value(data):
+    """Test hook: the length of the first complete AMQP value in ``data``, or -1 when malformed."""
+    cdef const unsigned char[::1] view = data
+    if view.shape[0] == 0:
+        return -1
+    return scan_value(&view[0], 0, view.shape[0], 0)

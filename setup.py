@@ -1,0 +1,242 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+"""The one build driver.
+
+``build_ext`` does, in order:
+
+1. read the engine pin in ``proton_c/SOURCE``;
+2. obtain the archive by package name with pip (or take ``PROTON_C_ARCHIVE``), check its SHA-256;
+3. unpack it under ``build/`` (never into the source tree);
+4. configure and build the engine with CMake into a static PIC library;
+5. cythonize ``cython/_cproton.pyx`` and link it with the engine into ``proton._cproton``.
+
+Environment switches: ``PROTON_C_ARCHIVE=/path/to/archive`` (offline build, still hash-checked),
+``PROTON_CY_DEBUG=1`` (line tracing, annotation, live-object counters),
+``CYPROTON_USE_SYSTEM_PROTON=1`` (link an installed libqpid-proton-core through pkg-config instead).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import tempfile
+from pathlib import Path
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext as _build_ext
+
+HERE = Path(__file__).resolve().parent
+CYTHON_REQUIREMENT = (3, 1)
+
+
+def read_pin() -> dict[str, str]:
+    pin: dict[str, str] = {}
+    for line in (HERE / "proton_c" / "SOURCE").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            pin[key.strip()] = value.strip()
+    return pin
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def log(msg: str) -> None:
+    print(f"cyproton build: {msg}", flush=True)
+
+
+class build_ext(_build_ext):
+    user_options = _build_ext.user_options + [
+        ("cython-always", None, "cythonize even when the generated C looks current"),
+        ("cython-annotate", None, "write Cython's HTML annotation next to the sources"),
+        ("cython-directives=", None, "extra Cython directives, e.g. 'profile=True,linetrace=True'"),
+        ("use-system-proton", None, "link an installed Proton-C through pkg-config (version at your risk)"),
+    ]
+    boolean_options = _build_ext.boolean_options + ["cython-always", "cython-annotate", "use-system-proton"]
+
+    def initialize_options(self) -> None:
+        super().initialize_options()
+        self.cython_always = False
+        self.cython_annotate = False
+        self.cython_directives = None
+        self.use_system_proton = False
+
+    # -- the engine ---------------------------------------------------------------------------
+
+    def _work_dir(self) -> Path:
+        return HERE / "build"
+
+    def _obtain_archive(self, pin: dict[str, str]) -> Path:
+        expected = pin["sha256"]
+        local = os.environ.get("PROTON_C_ARCHIVE")
+        if local:
+            archive = Path(local).resolve()
+            if not archive.is_file():
+                raise SystemExit(f"cyproton build: PROTON_C_ARCHIVE={local} is not a file")
+        else:
+            cache = self._work_dir() / "engine-archive"
+            archive = cache / pin["archive"]
+            if not archive.is_file() or sha256_of(archive) != expected:
+                cache.mkdir(parents=True, exist_ok=True)
+                log(f"downloading {pin['name']}=={pin['version']} (source archive) with pip")
+                with tempfile.TemporaryDirectory(dir=cache) as tmp:
+                    args = ["download", "--no-deps", "--no-binary", ":all:", "-q", "-d", tmp,
+                            f"{pin['name']}=={pin['version']}"]
+                    self._pip(args)
+                    got = Path(tmp) / pin["archive"]
+                    if not got.is_file():
+                        raise SystemExit(f"cyproton build: pip did not produce {pin['archive']}")
+                    shutil.move(str(got), archive)
+        actual = sha256_of(archive)
+        if actual != expected:
+            raise SystemExit(
+                f"cyproton build: SHA-256 mismatch for {archive}:\n  expected {expected}\n  got      {actual}\n"
+                "Refusing to build from an archive that is not the pinned engine source."
+            )
+        log(f"engine archive {archive.name} verified (sha256 {actual[:16]}...)")
+        return archive
+
+    @staticmethod
+    def _pip(args: list[str]) -> None:
+        # Inside pip's isolated build environment the interpreter may not see pip itself;
+        # fall back to the pip on PATH (the same registry configuration applies).
+        candidates = [[sys.executable, "-m", "pip"]]
+        for name in ("pip3", "pip"):
+            found = shutil.which(name)
+            if found:
+                candidates.append([found])
+        for cmd in candidates:
+            probe = subprocess.run([*cmd, "--version"], capture_output=True)
+            if probe.returncode == 0:
+                subprocess.run([*cmd, *args], check=True)
+                return
+        raise SystemExit("cyproton build: pip is needed to fetch the engine sources (or set PROTON_C_ARCHIVE)")
+
+    def _unpack(self, archive: Path, pin: dict[str, str]) -> Path:
+        dest = self._work_dir() / f"proton-src-{pin['version']}"
+        marker = dest / ".unpacked-sha256"
+        if marker.is_file() and marker.read_text().strip() == pin["sha256"]:
+            return dest
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        with tarfile.open(archive) as tar:
+            for member in tar.getmembers():
+                parts = Path(member.name).parts
+                if len(parts) < 2 or parts[1] not in ("include", "src"):
+                    continue
+                if member.issym() or member.islnk() or ".." in parts:
+                    continue
+                member.name = str(Path(*parts[1:]))
+                tar.extract(member, dest)
+        marker.write_text(pin["sha256"])
+        return dest
+
+    def _build_engine(self) -> tuple[Path, dict[str, str]]:
+        pin = read_pin()
+        src = self._unpack(self._obtain_archive(pin), pin)
+        if shutil.which("cmake") is None:
+            raise SystemExit("cyproton build: cmake not found (Debian package: cmake)")
+        bdir = self._work_dir() / f"engine-{sysconfig.get_platform()}"
+        configure = ["cmake", "-S", str(HERE), "-B", str(bdir), "-DCMAKE_BUILD_TYPE=Release",
+                     "-DCMAKE_POSITION_INDEPENDENT_CODE=ON", f"-DPROTON_SRC_DIR={src}"]
+        subprocess.run(configure, check=True, cwd=HERE)
+        jobs = str(os.cpu_count() or 2)
+        subprocess.run(["cmake", "--build", str(bdir), "--parallel", jobs], check=True, cwd=HERE)
+        config = {}
+        for line in (bdir / "engine_config.txt").read_text().splitlines():
+            key, _, value = line.partition("=")
+            config[key] = value
+        config["library"] = (bdir / "engine_library.txt").read_text().strip()
+        config["include"] = str(src / "include")
+        for part in ("tls", "sasl"):
+            if config.get(part, "none") == "none":
+                log(f"WARNING: built without {'OpenSSL' if part == 'tls' else 'Cyrus SASL'} (see the cmake warning)")
+        return src, config
+
+    def _system_engine(self) -> dict[str, str]:
+        def pkgconfig(*args: str) -> str:
+            return subprocess.run(["pkg-config", *args, "libqpid-proton-core"], check=True,
+                                  capture_output=True, text=True).stdout.strip()
+        version = pkgconfig("--modversion")
+        log(f"linking the system Proton-C {version} at your own risk about the version")
+        return {"engine_version": version, "tls": "system", "sasl": "system", "library": "",
+                "include": pkgconfig("--variable=includedir"), "link_libs": pkgconfig("--libs"),
+                "link_dirs": ""}
+
+    # -- the extension ------------------------------------------------------------------------
+
+    def finalize_options(self) -> None:
+        # Cythonize here, before setuptools finalizes the extension list it will build.
+        # Cython needs only the .pyx/.pxd files; the engine's headers matter at C-compile time.
+        import Cython
+        from Cython.Build import cythonize
+
+        have = tuple(int(x) for x in Cython.__version__.split(".")[:2])
+        if have < CYTHON_REQUIREMENT:
+            raise SystemExit(f"cyproton build: Cython >= 3.1 is required, found {Cython.__version__}")
+        debug = os.environ.get("PROTON_CY_DEBUG") == "1"
+        directives: dict[str, object] = {"language_level": 3, "embedsignature": True}
+        if debug:
+            directives.update(linetrace=True, profile=True)
+        if self.cython_directives:
+            for item in self.cython_directives.split(","):
+                key, _, value = item.partition("=")
+                directives[key.strip()] = {"True": True, "False": False}.get(value.strip(), value.strip())
+        self.distribution.ext_modules = cythonize(
+            self.distribution.ext_modules,
+            include_path=[str(HERE / "cython")],
+            compiler_directives=directives,
+            annotate=bool(self.cython_annotate) or debug,
+            force=bool(self.cython_always),
+            build_dir=str(self._work_dir() / "cython"),
+            compile_time_env={"CYPROTON_DEBUG": debug},
+        )
+        super().finalize_options()
+
+    def run(self) -> None:
+        use_system = self.use_system_proton or os.environ.get("CYPROTON_USE_SYSTEM_PROTON") == "1"
+        config = self._system_engine() if use_system else self._build_engine()[1]
+        debug = os.environ.get("PROTON_CY_DEBUG") == "1"
+        for ext in self.extensions:
+            ext.include_dirs.append(config["include"])
+            ext.define_macros += [
+                ("PROTON_DECLARE_STATIC", None),
+                ("CYPROTON_ENGINE_VERSION", f'"{config["engine_version"]}"'),
+                ("CYPROTON_TLS_IMPL", f'"{config["tls"]}"'),
+                ("CYPROTON_SASL_IMPL", f'"{config["sasl"]}"'),
+                ("CYPROTON_DEBUG", "1" if debug else "0"),
+            ]
+            if debug:
+                ext.define_macros.append(("CYTHON_TRACE_NOGIL", "1"))
+            if config["library"]:
+                ext.extra_objects.append(config["library"])
+            for flag in config["link_libs"].split():
+                if flag.startswith("-l"):
+                    ext.libraries.append(flag[2:])
+                elif flag.startswith("-L"):
+                    ext.library_dirs.append(flag[2:])
+                elif flag:
+                    ext.libraries.append(flag)
+            ext.library_dirs += [d for d in config["link_dirs"].split() if d]
+            ext.extra_compile_args += ["-O2", "-Werror=incompatible-pointer-types"]
+            if sys.platform.startswith("linux"):
+                ext.extra_link_args.append("-Wl,--exclude-libs,ALL")
+        super().run()
+
+
+setup(
+    ext_modules=[Extension("proton._cproton", sources=["cython/_cproton.pyx"])],
+    cmdclass={"build_ext": build_ext},
+)

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+"""cyproton's ``proton`` package: the python-qpid-proton API over a compiled Proton-C engine."""
+
+import logging
+
+from ._cproton import build_info as _build_info
+from ._data import (
+    UNDESCRIBED, AnnotationDict, Array, Data, Described, PropertyDict, SymbolList, byte, char, decimal32, decimal64,
+    decimal128, float32, int32, short, symbol, timestamp, ubyte, uint, ulong, ushort,
+)
+from ._exceptions import (
+    ConnectionException, DataException, Interrupt, LinkException, MessageException, ProtonException,
+    SessionException, SSLException, SSLUnavailable, Timeout, TransportException,
+)
+from ._message import Message
+
+VERSION_MAJOR, VERSION_MINOR, VERSION_POINT = (int(x) for x in _build_info()["engine_version"].split(".")[:3])
+VERSION = (VERSION_MAJOR, VERSION_MINOR, VERSION_POINT)
+PN_VERSION_MAJOR, PN_VERSION_MINOR, PN_VERSION_POINT = VERSION
+API_LANGUAGE = "C"
+IMPLEMENTATION_LANGUAGE = "C"
+
+logging.getLogger("proton").addHandler(logging.NullHandler())
+
+__all__ = [
+    "API_LANGUAGE", "IMPLEMENTATION_LANGUAGE", "UNDESCRIBED", "AnnotationDict", "Array", "ConnectionException",
+    "Data", "DataException", "Described", "Interrupt", "LinkException", "Message", "MessageException",
+    "PropertyDict", "ProtonException", "SSLException", "SSLUnavailable", "SessionException", "SymbolList",
+    "Timeout", "TransportException", "VERSION", "VERSION_MAJOR", "VERSION_MINOR", "VERSION_POINT", "byte",
+    "char", "decimal128", "decimal32", "decimal64", "float32", "int32", "short", "symbol", "timestamp",
+    "ubyte", "uint", "ulong", "ushort",
+]

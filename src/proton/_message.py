@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+"""The :class:`Message` class: an AMQP message's sections as Python attributes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from . import _cproton
+from ._data import Data  # noqa: F401  (registers the value types with the codec first)
+
+if TYPE_CHECKING:
+    from ._delivery import Delivery
+    from ._endpoints import Receiver, Sender
+
+
+class Message(_cproton.CMessage):
+    """An AMQP message.
+
+    Header and properties fields are attributes (``durable``, ``priority``, ``ttl``, ``id``,
+    ``address``, ``subject``, ``reply_to``, ``correlation_id``, ...); ``instructions`` (delivery
+    annotations), ``annotations`` (message annotations), ``properties`` (application properties)
+    and ``body`` hold Python values. Any field can be given as a keyword argument::
+
+        Message(body="hello", address="queue1", properties={"colour": "red"}, durable=True)
+
+    :meth:`encode` and :meth:`decode` convert to and from the AMQP wire form; :meth:`send` and
+    :meth:`recv` move a message over a link.
+
+    Beyond python-qpid-proton, ``footer`` holds the footer section (a dict with symbol or ulong
+    keys), which survives :meth:`decode` and is written by :meth:`encode`.
+
+    :param body: the message body.
+    :param kwargs: any other field, by attribute name.
+    """
+
+    DEFAULT_PRIORITY = 4
+
+    def __init__(self, body: Any = None, **kwargs: Any) -> None:
+        super().__init__(body, **kwargs)
+
+    def __del__(self) -> None:
+        # Nothing to release: the fields are ordinary attributes of the compiled base.
+        pass
+
+    def send(self, sender: Sender, tag: Optional[str] = None) -> Delivery:
+        """Encode the message and send it on ``sender`` as one delivery.
+
+        :param sender: the link to send on.
+        :param tag: the delivery tag; a fresh one from the link when omitted.
+        :return: the delivery made for the message (already settled on an at-most-once link).
+        """
+        return sender.send(self, tag=tag)
+
+    def recv(self, link: Receiver) -> Optional[Delivery]:
+        """Read the link's current delivery into this message.
+
+        :param link: a receiving link.
+        :return: the delivery read, or ``None`` when there is no complete delivery to read
+            (or ``link`` is a sender).
+        """
+        if link.is_sender:
+            return None
+        delivery = link.current
+        if delivery is None or delivery.partial:
+            return None
+        encoded = link.recv(delivery.pending)
+        link.advance()
+        if link.remote_snd_settle_mode == link.SND_SETTLED:
+            delivery.settle()
+        self.decode(encoded)
+        delivery.encoded = encoded
+        return delivery
