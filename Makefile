@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# The README's commands. Each installs what is missing first, so they work on a fresh
+# Debian/Ubuntu machine (as root: apt packages; otherwise it says what to install).
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+REF_VENV := .venv-ref
+STAMP := build/.stamps
+
+APT_BUILD := build-essential cmake pkg-config libssl-dev libsasl2-dev libsasl2-modules sasl2-bin \
+             python3-venv python3-dev
+APT_TEST := $(APT_BUILD) libsasl2-modules-gssapi-mit krb5-kdc krb5-admin-server krb5-user openssl \
+            socat rabbitmq-server
+
+.PHONY: demo test bench dev install system-deps system-test-deps ref-venv clean
+
+demo: install
+	$(VPY) -m cyproton.demo
+
+test: system-test-deps install ref-venv
+	$(VPY) -m pytest -q -p no:cacheprovider tests
+
+bench: install ref-venv
+	$(VPY) bench/run.py
+
+# A development build in the source tree (PYTHONPATH=src), for quick iteration.
+dev: system-deps $(VPY)
+	$(VPY) setup.py build_ext --inplace
+
+install: system-deps $(VPY)
+	$(VPY) -m pip install -q --no-build-isolation .
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q "setuptools>=64" wheel "Cython>=3.1,<4" "pytest>=7" "hypothesis>=6"
+
+system-deps: $(STAMP)/apt-build
+system-test-deps: $(STAMP)/apt-test
+
+$(STAMP)/apt-build:
+	@scripts/apt_install.sh $(APT_BUILD)
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/apt-test: $(STAMP)/apt-build
+	@scripts/apt_install.sh $(APT_TEST)
+	@mkdir -p $(STAMP) && touch $@
+
+ref-venv: system-deps
+	scripts/make_ref_venv.sh
+
+clean:
+	rm -rf build dist src/*.egg-info src/proton/*.so
