@@ -6,11 +6,23 @@
 # so the engine is linked once and every fragment sees the others' cdef functions.
 
 from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.string cimport memcpy, strlen
+from libc.stdint cimport intptr_t
+from libc.stdlib cimport realloc
+from libc.string cimport memcpy, memset, strlen
 from cpython.object cimport PyObject
 
 
-from includes cimport c_codec, c_error, c_message, c_types
+from includes cimport (c_codec, c_condition, c_connection, c_delivery, c_disposition, c_error, c_event, c_link,
+                      c_logger, c_message, c_object, c_sasl, c_session, c_ssl, c_terminus, c_transport, c_types,
+                      system)
+from includes.c_condition cimport pn_condition_t
+from includes.c_disposition cimport pn_disposition_t
+from includes.c_event cimport pn_event_t
+from includes.c_sasl cimport pn_sasl_t
+from includes.c_ssl cimport pn_ssl_domain_t, pn_ssl_t
+from includes.c_terminus cimport pn_terminus_t
+from includes.c_types cimport (pn_class_t, pn_collector_t, pn_connection_t, pn_delivery_t, pn_handle_t, pn_link_t,
+                               pn_record_t, pn_session_t, pn_transport_t)
 from includes.c_codec cimport pn_data_t
 from includes.c_types cimport ssize_t
 from includes.c_error cimport pn_error_t
@@ -36,6 +48,12 @@ include "errors.pyx"
 include "scan.pyx"
 include "codec.pyx"
 include "message.pyx"
+include "wrapper.pyx"
+include "engine.pyx"
+include "transport.pyx"
+include "events.pyx"
+include "handlers.pyx"
+include "reactor.pyx"
 
 
 def build_info():

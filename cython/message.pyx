@@ -496,19 +496,23 @@ cdef class CMessage:
         c_codec.pn_data_exit(_footer_data)
         return data_encode(_footer_data)
 
-    cpdef bytes encode(self):
-        """The AMQP encoding of the message, as bytes."""
+    cdef Py_ssize_t _encode_scratch(self) except -1:
+        """Encode the message (without footer) into the module's scratch buffer; return the size."""
         cdef pn_message_t *m = acquire_message()
         cdef ssize_t n
-        cdef bytes out
         try:
             self._fill(m)
             n = c_message.pn_message_encode2(m, &_scratch_buffer)
             if n < 0:
                 msg_check(m, <int>n)
-            out = PyBytes_FromStringAndSize(_scratch_buffer.start, n)
         finally:
             release_message(m)
+        return n
+
+    cpdef bytes encode(self):
+        """The AMQP encoding of the message, as bytes."""
+        cdef Py_ssize_t n = self._encode_scratch()
+        cdef bytes out = PyBytes_FromStringAndSize(_scratch_buffer.start, n)
         if self.footer is not None:
             out += self._encode_footer()
         return out
@@ -541,23 +545,17 @@ cdef class CMessage:
         self.body = get_section(c_message.pn_message_body(m))
         return 0
 
-    cpdef decode(self, data):
-        """Replace every field with those decoded from ``data`` (the bytes of one message)."""
-        cdef const unsigned char[::1] view
+    cdef int _decode_raw(self, const unsigned char *p, Py_ssize_t n) except -1:
         cdef Py_ssize_t footer_start, footer_end
         cdef pn_message_t *m
         cdef pn_data_t *fd
-        if isinstance(data, str):
-            raise TypeError("Message.decode() needs bytes, not str")
-        view = data
-        if view.shape[0] == 0:
+        if n == 0:
             raise MessageException("[%d]: no message data to decode" % c_error.PN_UNDERFLOW)
-        if scan_message(&view[0], view.shape[0], &footer_start, &footer_end) < 0:
-            raise MessageException("[%d]: malformed message encoding (%d bytes)" % (c_error.PN_ARG_ERR,
-                                                                                   view.shape[0]))
+        if scan_message(p, n, &footer_start, &footer_end) < 0:
+            raise MessageException("[%d]: malformed message encoding (%d bytes)" % (c_error.PN_ARG_ERR, n))
         m = acquire_message()
         try:
-            msg_check(m, c_message.pn_message_decode(m, <const char *>&view[0], view.shape[0]))
+            msg_check(m, c_message.pn_message_decode(m, <const char *>p, n))
             try:
                 self._read(m)
             except UnicodeDecodeError as exc:
@@ -568,12 +566,22 @@ cdef class CMessage:
         if footer_start >= 0:
             fd = c_codec.pn_data(4)
             try:
-                data_check(fd, <int>c_codec.pn_data_decode(fd, <const char *>&view[footer_start],
+                data_check(fd, <int>c_codec.pn_data_decode(fd, <const char *>&p[footer_start],
                                                           footer_end - footer_start))
-                c_codec.pn_data_rewind(fd)
                 self.footer = get_section(fd)
             finally:
                 c_codec.pn_data_free(fd)
+        return 0
+
+    cpdef decode(self, data):
+        """Replace every field with those decoded from ``data`` (the bytes of one message)."""
+        cdef const unsigned char[::1] view
+        if isinstance(data, str):
+            raise TypeError("Message.decode() needs bytes, not str")
+        view = data
+        if view.shape[0] == 0:
+            raise MessageException("[%d]: no message data to decode" % c_error.PN_UNDERFLOW)
+        self._decode_raw(&view[0], view.shape[0])
 
     def __repr__(self):
         parts = []

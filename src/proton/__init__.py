@@ -14,6 +14,14 @@ from ._exceptions import (
     SessionException, SSLException, SSLUnavailable, Timeout, TransportException,
 )
 from ._message import Message
+from ._condition import Condition
+from ._delivery import Delivery, Disposition
+from ._endpoints import Connection, Endpoint, Link, Receiver, Sender, Session, Terminus
+from ._events import Collector, Event, EventType
+from ._handler import Handler
+from ._transport import SASL, SSL, SSLDomain, SSLSessionDetails, Transport
+from ._url import Url
+from . import _handlers as _handlers_module  # noqa: F401  (registers the handler classes)
 
 VERSION_MAJOR, VERSION_MINOR, VERSION_POINT = (int(x) for x in _build_info()["engine_version"].split(".")[:3])
 VERSION = (VERSION_MAJOR, VERSION_MINOR, VERSION_POINT)
@@ -23,7 +31,12 @@ IMPLEMENTATION_LANGUAGE = "C"
 
 logging.getLogger("proton").addHandler(logging.NullHandler())
 
+logconfigfile = None
+
 __all__ = [
+    "Collector", "Condition", "Connection", "Delivery", "Disposition", "Endpoint", "Event", "EventType",
+    "Handler", "Link", "Receiver", "SASL", "SSL", "SSLDomain", "SSLSessionDetails", "Sender", "Session",
+    "Terminus", "Transport", "Url",
     "API_LANGUAGE", "IMPLEMENTATION_LANGUAGE", "UNDESCRIBED", "AnnotationDict", "Array", "ConnectionException",
     "Data", "DataException", "Described", "Interrupt", "LinkException", "Message", "MessageException",
     "PropertyDict", "ProtonException", "SSLException", "SSLUnavailable", "SessionException", "SymbolList",

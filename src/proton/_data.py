@@ -545,9 +545,6 @@ class Data(_cproton.CData):
     def __init__(self, capacity: int = 16) -> None:
         super().__init__(capacity)
 
-    def __del__(self) -> None:
-        # The engine tree is released by the compiled base when the object is collected.
-        pass
 
     @classmethod
     def type_name(cls, amqptype: int) -> str:

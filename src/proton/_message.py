@@ -39,9 +39,6 @@ class Message(_cproton.CMessage):
     def __init__(self, body: Any = None, **kwargs: Any) -> None:
         super().__init__(body, **kwargs)
 
-    def __del__(self) -> None:
-        # Nothing to release: the fields are ordinary attributes of the compiled base.
-        pass
 
     def send(self, sender: Sender, tag: Optional[str] = None) -> Delivery:
         """Encode the message and send it on ``sender`` as one delivery.

@@ -1,0 +1,961 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# Wrappers of the engine's endpoints: connection, session, link, terminus, delivery,
+# disposition, and the condition conversions. The public classes (proton.Connection, ...)
+# are Python subclasses defined in proton/_endpoints.py and proton/_delivery.py; they hand
+# their classes to register_engine_types() so the wrappers made here have the public type.
+
+# Public classes, registered by the Python layer.
+cdef object T_Connection = None, T_Session = None, T_Sender = None, T_Receiver = None
+cdef object T_Terminus = None, T_Delivery = None, T_Disposition = None, T_Condition = None
+cdef object T_Transport = None, T_Handler = None, T_Message = None
+
+
+def register_engine_types(**types):
+    """Called once by the Python layer with the public wrapper classes."""
+    global T_Connection, T_Session, T_Sender, T_Receiver, T_Terminus, T_Delivery, T_Disposition
+    global T_Condition, T_Transport, T_Handler, T_Message
+    T_Connection = types.get("Connection", T_Connection)
+    T_Session = types.get("Session", T_Session)
+    T_Sender = types.get("Sender", T_Sender)
+    T_Receiver = types.get("Receiver", T_Receiver)
+    T_Terminus = types.get("Terminus", T_Terminus)
+    T_Delivery = types.get("Delivery", T_Delivery)
+    T_Disposition = types.get("Disposition", T_Disposition)
+    T_Condition = types.get("Condition", T_Condition)
+    T_Transport = types.get("Transport", T_Transport)
+    T_Handler = types.get("Handler", T_Handler)
+    T_Message = types.get("Message", T_Message)
+
+
+# -- small conversions ------------------------------------------------------------------------
+
+cdef inline object opt_str(const char *s):
+    if s == NULL:
+        return None
+    return PyUnicode_DecodeUTF8(s, strlen(s), NULL)
+
+
+cdef inline bytes c_arg(object s):
+    """UTF-8 bytes for a const char* argument (None stays None: pass NULL)."""
+    if s is None:
+        return None
+    if isinstance(s, bytes):
+        return s
+    if not isinstance(s, str):
+        raise TypeError("expected str, not %s" % type(s).__name__)
+    return (<str>s).encode("utf-8")
+
+
+cdef inline const char *c_ptr(bytes b):
+    return NULL if b is None else PyBytes_AS_STRING(b)
+
+
+cdef object data_to_obj(pn_data_t *d):
+    """The first top-level value of ``d`` as a Python value (None when empty)."""
+    if d == NULL:
+        return None
+    c_codec.pn_data_rewind(d)
+    if not c_codec.pn_data_next(d):
+        c_codec.pn_data_rewind(d)
+        return None
+    value = get_value(d, 0)
+    c_codec.pn_data_rewind(d)
+    return value
+
+
+cdef int obj_to_data(object obj, pn_data_t *d) except -1:
+    """Replace the contents of ``d`` with ``obj`` (a SymbolList becomes an array of symbols)."""
+    c_codec.pn_data_clear(d)
+    if obj is None:
+        return 0
+    if isinstance(obj, T_SymbolList):
+        if len(obj) == 0:
+            return 0
+        obj = obj.to_array()
+    put_value(d, obj, 0)
+    return 0
+
+
+cdef object cond_to_obj(pn_condition_t *cond):
+    if cond == NULL or not c_condition.pn_condition_is_set(cond):
+        return None
+    return T_Condition(opt_str(c_condition.pn_condition_get_name(cond)),
+                       opt_str(c_condition.pn_condition_get_description(cond)),
+                       data_to_obj(c_condition.pn_condition_info(cond)))
+
+
+cdef int obj_to_cond(object obj, pn_condition_t *cond) except -1:
+    cdef bytes name, desc
+    c_condition.pn_condition_clear(cond)
+    if not obj:
+        return 0
+    name = c_arg(obj.name)
+    desc = c_arg(obj.description)
+    c_condition.pn_condition_set_name(cond, c_ptr(name))
+    c_condition.pn_condition_set_description(cond, c_ptr(desc))
+    info = c_condition.pn_condition_info(cond)
+    c_codec.pn_data_clear(info)
+    if obj.info:
+        put_value(info, obj.info, 0)
+    return 0
+
+
+# -- wrapping engine pointers -----------------------------------------------------------------
+
+cdef object wrap_connection(pn_connection_t *c):
+    if c == NULL:
+        return None
+    return make_wrapper(T_Connection, c, True)
+
+
+cdef object wrap_session(pn_session_t *s):
+    if s == NULL:
+        return None
+    return make_wrapper(T_Session, s, True)
+
+
+cdef object wrap_link(pn_link_t *l):
+    if l == NULL:
+        return None
+    return make_wrapper(T_Sender if c_link.pn_link_is_sender(l) else T_Receiver, l, True)
+
+
+cdef object wrap_delivery(pn_delivery_t *d):
+    if d == NULL:
+        return None
+    return make_wrapper(T_Delivery, d, True)
+
+
+cdef object wrap_transport(pn_transport_t *t):
+    if t == NULL:
+        return None
+    return make_wrapper(T_Transport, t, True)
+
+
+cdef object handler_of(pn_record_t *rec):
+    return record_get(rec, HANDLER_KEY)
+
+
+cdef object normalise_handler(object handler):
+    """python-qpid-proton wraps a handler that is not a Handler in one that is."""
+    if handler is None or T_Handler is None or isinstance(handler, T_Handler):
+        return handler
+    wrapped = T_Handler()
+    wrapped.add(handler)
+    return wrapped
+
+
+# -- endpoints --------------------------------------------------------------------------------
+
+cdef class CEndpoint(CWrapper):
+    """Shared parts of Connection, Session and Link."""
+
+    cdef pn_condition_t *_local_cond(self) except? NULL:
+        return NULL
+
+    cdef pn_condition_t *_remote_cond(self) except? NULL:
+        return NULL
+
+    cdef int _write_condition(self) except -1:
+        cond = getattr(self, "condition", None)
+        obj_to_cond(cond, self._local_cond())
+        return 0
+
+    @property
+    def remote_condition(self):
+        """The error condition the peer sent when closing, or None."""
+        return cond_to_obj(self._remote_cond())
+
+    @property
+    def handler(self):
+        """The handler for this endpoint's events (None: inherit from the parent)."""
+        return handler_of(self._record())
+
+    @handler.setter
+    def handler(self, handler):
+        record_set(self._record(), HANDLER_KEY, normalise_handler(handler))
+
+
+cdef class CConnection(CEndpoint):
+    """Base of :class:`proton.Connection`."""
+
+    cdef pn_record_t *_record(self) noexcept:
+        return c_connection.pn_connection_attachments(<pn_connection_t *>self._impl)
+
+    cdef inline pn_connection_t *_c(self) except NULL:
+        return <pn_connection_t *>self._ptr()
+
+    cdef pn_condition_t *_local_cond(self) except? NULL:
+        return c_connection.pn_connection_condition(self._c())
+
+    cdef pn_condition_t *_remote_cond(self) except? NULL:
+        return c_connection.pn_connection_remote_condition(self._c())
+
+    def _new_engine_object(self):
+        cdef pn_connection_t *c
+        if self._impl != NULL:
+            return False
+        c = c_connection.pn_connection()
+        if c == NULL:
+            raise ProtonException("could not create a connection (out of memory?)")
+        self._impl = c      # adopt the creation reference
+        return True
+
+    @property
+    def state(self):
+        """Local and remote state flags (see :class:`Endpoint`)."""
+        return c_connection.pn_connection_state(self._c())
+
+    @property
+    def error(self):
+        return check(c_error.pn_error_code(c_connection.pn_connection_error(self._c())),
+                     c_connection.pn_connection_error(self._c()), ConnectionException) or None
+
+    @property
+    def transport(self):
+        """The transport bound to this connection, or None."""
+        return wrap_transport(c_connection.pn_connection_transport(self._c()))
+
+    @property
+    def connection(self):
+        return self
+
+    def _open(self, offered, desired, properties):
+        cdef pn_connection_t *c = self._c()
+        obj_to_data(offered, c_connection.pn_connection_offered_capabilities(c))
+        obj_to_data(desired, c_connection.pn_connection_desired_capabilities(c))
+        obj_to_data(properties, c_connection.pn_connection_properties(c))
+        c_connection.pn_connection_open(c)
+
+    def close(self):
+        """Close the connection (the condition attribute, if set, is sent to the peer)."""
+        self._write_condition()
+        c_connection.pn_connection_close(self._c())
+
+    def free(self):
+        """Release the connection; the engine frees it once nothing refers to it."""
+        c_connection.pn_connection_release(self._c())
+        # pn_connection_release dropped the creation reference; this wrapper's own reference is
+        # the one it took on wrapping (or its creation reference, when it made the object).
+        c_object.pn_incref(self._impl)
+
+    def collect(self, collector):
+        cdef CCollector col
+        if collector is None:
+            c_connection.pn_connection_collect(self._c(), NULL)
+        else:
+            col = <CCollector?>collector
+            c_connection.pn_connection_collect(self._c(), col._impl)
+
+    def session(self):
+        """Make a new session on this connection."""
+        cdef pn_session_t *s = c_session.pn_session(self._c())
+        if s == NULL:
+            raise SessionException("session limit reached")
+        return make_wrapper(T_Session, s, True)
+
+    def session_head(self, mask):
+        """The first session whose state matches ``mask``, or None."""
+        return wrap_session(c_session.pn_session_head(self._c(), mask))
+
+    def link_head(self, mask):
+        """The first link whose state matches ``mask``, or None."""
+        return wrap_link(c_link.pn_link_head(self._c(), mask))
+
+    @property
+    def container(self):
+        """The container id announced in the open frame."""
+        return opt_str(c_connection.pn_connection_get_container(self._c()))
+
+    @container.setter
+    def container(self, name):
+        cdef bytes b = c_arg(name)
+        c_connection.pn_connection_set_container(self._c(), c_ptr(b))
+
+    @property
+    def hostname(self):
+        """The host name announced in the open frame (and used for SNI unless overridden)."""
+        return opt_str(c_connection.pn_connection_get_hostname(self._c()))
+
+    @hostname.setter
+    def hostname(self, name):
+        cdef bytes b = c_arg(name)
+        c_connection.pn_connection_set_hostname(self._c(), c_ptr(b))
+
+    @property
+    def user(self):
+        """The user name for SASL authentication."""
+        return opt_str(c_connection.pn_connection_get_user(self._c()))
+
+    @user.setter
+    def user(self, name):
+        cdef bytes b = c_arg(name)
+        c_connection.pn_connection_set_user(self._c(), c_ptr(b))
+
+    @property
+    def authorization(self):
+        """The authorization identity for SASL (who to act as)."""
+        return opt_str(c_connection.pn_connection_get_authorization(self._c()))
+
+    @authorization.setter
+    def authorization(self, name):
+        cdef bytes b = c_arg(name)
+        c_connection.pn_connection_set_authorization(self._c(), c_ptr(b))
+
+    @property
+    def password(self):
+        """Write-only: the password for SASL authentication (reading gives None)."""
+        return None
+
+    @password.setter
+    def password(self, secret):
+        cdef bytes b = c_arg(secret)
+        c_connection.pn_connection_set_password(self._c(), c_ptr(b))
+
+    @property
+    def remote_container(self):
+        return opt_str(c_connection.pn_connection_remote_container(self._c()))
+
+    @property
+    def remote_hostname(self):
+        return opt_str(c_connection.pn_connection_remote_hostname(self._c()))
+
+    @property
+    def remote_offered_capabilities(self):
+        return data_to_obj(c_connection.pn_connection_remote_offered_capabilities(self._c()))
+
+    @property
+    def remote_desired_capabilities(self):
+        return data_to_obj(c_connection.pn_connection_remote_desired_capabilities(self._c()))
+
+    @property
+    def remote_properties(self):
+        return data_to_obj(c_connection.pn_connection_remote_properties(self._c()))
+
+
+cdef class CSession(CEndpoint):
+    """Base of :class:`proton.Session`."""
+
+    cdef pn_record_t *_record(self) noexcept:
+        return c_session.pn_session_attachments(<pn_session_t *>self._impl)
+
+    cdef inline pn_session_t *_s(self) except NULL:
+        return <pn_session_t *>self._ptr()
+
+    cdef pn_condition_t *_local_cond(self) except? NULL:
+        return c_session.pn_session_condition(self._s())
+
+    cdef pn_condition_t *_remote_cond(self) except? NULL:
+        return c_session.pn_session_remote_condition(self._s())
+
+    @property
+    def state(self):
+        return c_session.pn_session_state(self._s())
+
+    @property
+    def connection(self):
+        return wrap_connection(c_session.pn_session_connection(self._s()))
+
+    @property
+    def transport(self):
+        return wrap_transport(c_connection.pn_connection_transport(c_session.pn_session_connection(self._s())))
+
+    def open(self):
+        """Open the session."""
+        c_session.pn_session_open(self._s())
+
+    def close(self):
+        """Close the session (sending the condition attribute, if set)."""
+        self._write_condition()
+        c_session.pn_session_close(self._s())
+
+    def free(self):
+        """Free the session and its links."""
+        c_session.pn_session_free(self._s())
+        c_object.pn_incref(self._impl)
+
+    def next(self, mask):
+        """The next session of the connection whose state matches ``mask``, or None."""
+        return wrap_session(c_session.pn_session_next(self._s(), mask))
+
+    def sender(self, name):
+        """Make a sending link called ``name`` on this session."""
+        cdef bytes b = c_arg(name)
+        return make_wrapper(T_Sender, c_link.pn_sender(self._s(), c_ptr(b)), True)
+
+    def receiver(self, name):
+        """Make a receiving link called ``name`` on this session."""
+        cdef bytes b = c_arg(name)
+        return make_wrapper(T_Receiver, c_link.pn_receiver(self._s(), c_ptr(b)), True)
+
+    @property
+    def incoming_capacity(self):
+        return c_session.pn_session_get_incoming_capacity(self._s())
+
+    @incoming_capacity.setter
+    def incoming_capacity(self, size_t capacity):
+        c_session.pn_session_set_incoming_capacity(self._s(), capacity)
+
+    @property
+    def outgoing_window(self):
+        return c_session.pn_session_get_outgoing_window(self._s())
+
+    @outgoing_window.setter
+    def outgoing_window(self, size_t window):
+        c_session.pn_session_set_outgoing_window(self._s(), window)
+
+    @property
+    def outgoing_bytes(self):
+        return c_session.pn_session_outgoing_bytes(self._s())
+
+    @property
+    def incoming_bytes(self):
+        return c_session.pn_session_incoming_bytes(self._s())
+
+
+cdef class CTerminus:
+    """Base of :class:`proton.Terminus`: a view of a link's source or target."""
+
+    cdef pn_terminus_t *_impl
+    cdef object _owner      # the link wrapper, which keeps the engine link (and so this) alive
+
+    cdef pn_terminus_t *_t(self) except NULL:
+        if self._impl == NULL:
+            raise LinkException("terminus is not attached to a link")
+        return self._impl
+
+    cdef int _check(self, int err) except -1:
+        if err < 0:
+            raise LinkException("[%d]: terminus update failed" % err)
+        return err
+
+    @property
+    def type(self):
+        return c_terminus.pn_terminus_get_type(self._t())
+
+    @type.setter
+    def type(self, int value):
+        self._check(c_terminus.pn_terminus_set_type(self._t(), <c_terminus.pn_terminus_type_t>value))
+
+    @property
+    def address(self):
+        return opt_str(c_terminus.pn_terminus_get_address(self._t()))
+
+    @address.setter
+    def address(self, value):
+        cdef bytes b = c_arg(value)
+        self._check(c_terminus.pn_terminus_set_address(self._t(), c_ptr(b)))
+
+    @property
+    def durability(self):
+        return c_terminus.pn_terminus_get_durability(self._t())
+
+    @durability.setter
+    def durability(self, int value):
+        self._check(c_terminus.pn_terminus_set_durability(self._t(), <c_terminus.pn_durability_t>value))
+
+    @property
+    def expiry_policy(self):
+        return c_terminus.pn_terminus_get_expiry_policy(self._t())
+
+    @expiry_policy.setter
+    def expiry_policy(self, int value):
+        self._check(c_terminus.pn_terminus_set_expiry_policy(self._t(), <c_terminus.pn_expiry_policy_t>value))
+
+    @property
+    def timeout(self):
+        return c_terminus.pn_terminus_get_timeout(self._t())
+
+    @timeout.setter
+    def timeout(self, value):
+        self._check(c_terminus.pn_terminus_set_timeout(self._t(), value))
+
+    @property
+    def dynamic(self):
+        return c_terminus.pn_terminus_is_dynamic(self._t())
+
+    @dynamic.setter
+    def dynamic(self, value):
+        self._check(c_terminus.pn_terminus_set_dynamic(self._t(), bool(value)))
+
+    @property
+    def distribution_mode(self):
+        return c_terminus.pn_terminus_get_distribution_mode(self._t())
+
+    @distribution_mode.setter
+    def distribution_mode(self, int value):
+        self._check(c_terminus.pn_terminus_set_distribution_mode(
+            self._t(), <c_terminus.pn_distribution_mode_t>value))
+
+    @property
+    def properties(self):
+        """Node properties (a Data view)."""
+        return wrap_data(c_terminus.pn_terminus_properties(self._t()), self)
+
+    @property
+    def capabilities(self):
+        """Capabilities (a Data view)."""
+        return wrap_data(c_terminus.pn_terminus_capabilities(self._t()), self)
+
+    @property
+    def outcomes(self):
+        """Supported outcomes (a Data view)."""
+        return wrap_data(c_terminus.pn_terminus_outcomes(self._t()), self)
+
+    @property
+    def filter(self):
+        """The filter set, for a source (a Data view)."""
+        return wrap_data(c_terminus.pn_terminus_filter(self._t()), self)
+
+    def copy(self, src):
+        """Make this terminus a copy of ``src``."""
+        cdef CTerminus other = <CTerminus?>src
+        self._check(c_terminus.pn_terminus_copy(self._t(), other._t()))
+
+
+cdef object make_terminus(pn_terminus_t *t, object owner):
+    cdef CTerminus term = T_Terminus.__new__(T_Terminus)
+    term._impl = t
+    term._owner = owner
+    return term
+
+
+cdef class CLink(CEndpoint):
+    """Base of :class:`proton.Sender` and :class:`proton.Receiver`."""
+
+    cdef pn_record_t *_record(self) noexcept:
+        return c_link.pn_link_attachments(<pn_link_t *>self._impl)
+
+    cdef inline pn_link_t *_l(self) except NULL:
+        return <pn_link_t *>self._ptr()
+
+    cdef pn_condition_t *_local_cond(self) except? NULL:
+        return c_link.pn_link_condition(self._l())
+
+    cdef pn_condition_t *_remote_cond(self) except? NULL:
+        return c_link.pn_link_remote_condition(self._l())
+
+    cdef int _check(self, int err) except -1:
+        if err < 0:
+            return check(err, c_link.pn_link_error(self._l()), LinkException)
+        return err
+
+    def _open(self, properties):
+        obj_to_data(properties, c_link.pn_link_properties(self._l()))
+        c_link.pn_link_open(self._l())
+
+    def close(self):
+        """Close the link (sending the condition attribute, if set)."""
+        self._write_condition()
+        c_link.pn_link_close(self._l())
+
+    def detach(self):
+        """Detach the link without closing it (the terminus may be resumed later)."""
+        c_link.pn_link_detach(self._l())
+
+    def free(self):
+        """Free the link."""
+        c_link.pn_link_free(self._l())
+        c_object.pn_incref(self._impl)
+
+    @property
+    def state(self):
+        return c_link.pn_link_state(self._l())
+
+    @property
+    def name(self):
+        return opt_str(c_link.pn_link_name(self._l()))
+
+    @property
+    def is_sender(self):
+        return c_link.pn_link_is_sender(self._l())
+
+    @property
+    def is_receiver(self):
+        return c_link.pn_link_is_receiver(self._l())
+
+    @property
+    def session(self):
+        return wrap_session(c_link.pn_link_session(self._l()))
+
+    @property
+    def connection(self):
+        return wrap_connection(c_session.pn_session_connection(c_link.pn_link_session(self._l())))
+
+    @property
+    def transport(self):
+        return wrap_transport(c_connection.pn_connection_transport(
+            c_session.pn_session_connection(c_link.pn_link_session(self._l()))))
+
+    @property
+    def source(self):
+        return make_terminus(c_link.pn_link_source(self._l()), self)
+
+    @property
+    def target(self):
+        return make_terminus(c_link.pn_link_target(self._l()), self)
+
+    @property
+    def remote_source(self):
+        return make_terminus(c_link.pn_link_remote_source(self._l()), self)
+
+    @property
+    def remote_target(self):
+        return make_terminus(c_link.pn_link_remote_target(self._l()), self)
+
+    @property
+    def current(self):
+        """The delivery the link is positioned at, or None."""
+        return wrap_delivery(c_link.pn_link_current(self._l()))
+
+    def advance(self):
+        """Move on from the current delivery; return whether the position changed."""
+        return c_link.pn_link_advance(self._l())
+
+    @property
+    def credit(self):
+        return c_link.pn_link_credit(self._l())
+
+    @property
+    def queued(self):
+        return c_link.pn_link_queued(self._l())
+
+    @property
+    def available(self):
+        return c_link.pn_link_available(self._l())
+
+    @property
+    def unsettled(self):
+        return c_link.pn_link_unsettled(self._l())
+
+    @property
+    def drain_mode(self):
+        return c_link.pn_link_get_drain(self._l())
+
+    @drain_mode.setter
+    def drain_mode(self, value):
+        c_link.pn_link_set_drain(self._l(), bool(value))
+
+    def drained(self):
+        """For a sender: give up the remaining credit in drain mode; return how much."""
+        return c_link.pn_link_drained(self._l())
+
+    def next(self, mask):
+        """The next link of the connection whose state matches ``mask``, or None."""
+        return wrap_link(c_link.pn_link_next(self._l(), mask))
+
+    @property
+    def snd_settle_mode(self):
+        return c_link.pn_link_snd_settle_mode(self._l())
+
+    @snd_settle_mode.setter
+    def snd_settle_mode(self, int mode):
+        c_link.pn_link_set_snd_settle_mode(self._l(), <c_link.pn_snd_settle_mode_t>mode)
+
+    @property
+    def rcv_settle_mode(self):
+        return c_link.pn_link_rcv_settle_mode(self._l())
+
+    @rcv_settle_mode.setter
+    def rcv_settle_mode(self, int mode):
+        c_link.pn_link_set_rcv_settle_mode(self._l(), <c_link.pn_rcv_settle_mode_t>mode)
+
+    @property
+    def remote_snd_settle_mode(self):
+        return c_link.pn_link_remote_snd_settle_mode(self._l())
+
+    @property
+    def remote_rcv_settle_mode(self):
+        return c_link.pn_link_remote_rcv_settle_mode(self._l())
+
+    @property
+    def max_message_size(self):
+        return c_link.pn_link_max_message_size(self._l())
+
+    @max_message_size.setter
+    def max_message_size(self, uint64_t size):
+        c_link.pn_link_set_max_message_size(self._l(), size)
+
+    @property
+    def remote_max_message_size(self):
+        return c_link.pn_link_remote_max_message_size(self._l())
+
+    @property
+    def remote_properties(self):
+        return data_to_obj(c_link.pn_link_remote_properties(self._l()))
+
+    def delivery(self, tag):
+        """Make a new delivery on this link with delivery tag ``tag`` (str or bytes)."""
+        cdef bytes b = tag.encode("utf-8") if isinstance(tag, str) else bytes(tag)
+        cdef pn_delivery_t *d = c_delivery.pn_delivery(
+            self._l(), c_delivery.pn_dtag(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b)))
+        if d == NULL:
+            raise LinkException("could not create a delivery")
+        return make_wrapper(T_Delivery, d, True)
+
+    # -- sender ------------------------------------------------------------------------------
+
+    def offered(self, int n):
+        """Tell the peer how many messages this sender could send."""
+        c_link.pn_link_offered(self._l(), n)
+
+    def stream(self, data):
+        """Send ``data`` (bytes) as more of the current delivery; return the number of bytes sent."""
+        cdef const unsigned char[::1] view = data
+        if view.shape[0] == 0:
+            return self._check(<int>c_link.pn_link_send(self._l(), NULL, 0))
+        return self._check(<int>c_link.pn_link_send(self._l(), <const char *>&view[0], view.shape[0]))
+
+    # -- receiver ----------------------------------------------------------------------------
+
+    def flow(self, int n):
+        """Grant the peer ``n`` more credit."""
+        c_link.pn_link_flow(self._l(), n)
+
+    def drain(self, int n):
+        """Grant ``n`` credit and ask the peer to use it up or give it back."""
+        c_link.pn_link_drain(self._l(), n)
+
+    def draining(self):
+        """Whether a drain is still outstanding."""
+        return c_link.pn_link_draining(self._l())
+
+    def recv(self, size_t limit):
+        """Read up to ``limit`` bytes of the current delivery; None at the end of it."""
+        cdef bytes buf = PyBytes_FromStringAndSize(NULL, limit)
+        cdef ssize_t n = c_link.pn_link_recv(self._l(), PyBytes_AS_STRING(buf), limit)
+        if n == c_error.PN_EOS:
+            return None
+        self._check(<int>n)
+        if <size_t>n != limit:
+            return buf[:n]
+        return buf
+
+
+# -- deliveries -------------------------------------------------------------------------------
+
+cdef class CDisposition:
+    """Base of :class:`proton.Disposition`: a view of a delivery's local or remote state."""
+
+    cdef pn_disposition_t *_impl
+    cdef object _owner        # the delivery wrapper (keeps the engine delivery alive)
+    cdef readonly bint local
+    # Values set on a local disposition are written to the engine by Delivery.update().
+    cdef object _data, _annotations, _condition
+
+    cdef pn_disposition_t *_d(self) except NULL:
+        if self._impl == NULL:
+            raise ProtonException("disposition is not attached to a delivery")
+        return self._impl
+
+    @property
+    def type(self):
+        return T_DispositionType_or_int(c_disposition.pn_disposition_type(self._d()))
+
+    @property
+    def section_number(self):
+        return c_disposition.pn_disposition_get_section_number(self._d())
+
+    @section_number.setter
+    def section_number(self, uint32_t n):
+        c_disposition.pn_disposition_set_section_number(self._d(), n)
+
+    @property
+    def section_offset(self):
+        return c_disposition.pn_disposition_get_section_offset(self._d())
+
+    @section_offset.setter
+    def section_offset(self, uint64_t n):
+        c_disposition.pn_disposition_set_section_offset(self._d(), n)
+
+    @property
+    def failed(self):
+        return c_disposition.pn_disposition_is_failed(self._d())
+
+    @failed.setter
+    def failed(self, value):
+        c_disposition.pn_disposition_set_failed(self._d(), bool(value))
+
+    @property
+    def undeliverable(self):
+        return c_disposition.pn_disposition_is_undeliverable(self._d())
+
+    @undeliverable.setter
+    def undeliverable(self, value):
+        c_disposition.pn_disposition_set_undeliverable(self._d(), bool(value))
+
+    @property
+    def data(self):
+        """Custom disposition state (a list of values)."""
+        if self.local:
+            return self._data
+        return data_to_obj(c_disposition.pn_disposition_data(self._d()))
+
+    @data.setter
+    def data(self, value):
+        if not self.local:
+            raise AttributeError("data of a remote disposition cannot be set")
+        self._data = value
+
+    @property
+    def annotations(self):
+        """Message annotations to apply (for the modified outcome)."""
+        if self.local:
+            return self._annotations
+        return data_to_obj(c_disposition.pn_disposition_annotations(self._d()))
+
+    @annotations.setter
+    def annotations(self, value):
+        if not self.local:
+            raise AttributeError("annotations of a remote disposition cannot be set")
+        self._annotations = value
+
+    @property
+    def condition(self):
+        """The error condition (for the rejected outcome)."""
+        if self.local:
+            return self._condition
+        return cond_to_obj(c_disposition.pn_disposition_condition(self._d()))
+
+    @condition.setter
+    def condition(self, value):
+        if not self.local:
+            raise AttributeError("condition of a remote disposition cannot be set")
+        self._condition = value
+
+    cdef int _write(self) except -1:
+        cdef pn_disposition_t *d = self._d()
+        obj_to_data(self._data, c_disposition.pn_disposition_data(d))
+        obj_to_data(self._annotations, c_disposition.pn_disposition_annotations(d))
+        if self._condition is not None:
+            obj_to_cond(self._condition, c_disposition.pn_disposition_condition(d))
+        return 0
+
+
+cdef object T_DispositionType = None
+
+
+cdef object T_DispositionType_or_int(uint64_t code):
+    if T_DispositionType is not None and 0x23 <= code <= 0x27:
+        return T_DispositionType(code)
+    return code
+
+
+def register_disposition_type(cls):
+    global T_DispositionType
+    T_DispositionType = cls
+
+
+cdef object make_disposition(pn_disposition_t *d, object owner, bint local):
+    cdef CDisposition disp = T_Disposition.__new__(T_Disposition)
+    disp._impl = d
+    disp._owner = owner
+    disp.local = local
+    return disp
+
+
+cdef class CDelivery(CWrapper):
+    """Base of :class:`proton.Delivery`."""
+
+    cdef object _local, _remote
+
+    cdef pn_record_t *_record(self) noexcept:
+        return c_delivery.pn_delivery_attachments(<pn_delivery_t *>self._impl)
+
+    cdef inline pn_delivery_t *_dl(self) except NULL:
+        return <pn_delivery_t *>self._ptr()
+
+    @property
+    def tag(self):
+        """The delivery tag (str when it is valid UTF-8, else bytes)."""
+        cdef c_types.pn_bytes_t t = c_delivery.pn_delivery_tag(self._dl())
+        raw = PyBytes_FromStringAndSize(t.start, t.size)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+
+    @property
+    def writable(self):
+        return c_delivery.pn_delivery_writable(self._dl())
+
+    @property
+    def readable(self):
+        return c_delivery.pn_delivery_readable(self._dl())
+
+    @property
+    def updated(self):
+        return c_delivery.pn_delivery_updated(self._dl())
+
+    @property
+    def pending(self):
+        return c_delivery.pn_delivery_pending(self._dl())
+
+    @property
+    def partial(self):
+        return c_delivery.pn_delivery_partial(self._dl())
+
+    @property
+    def aborted(self):
+        return c_delivery.pn_delivery_aborted(self._dl())
+
+    @property
+    def settled(self):
+        """Whether the peer has settled this delivery."""
+        return c_delivery.pn_delivery_settled(self._dl())
+
+    @property
+    def local_state(self):
+        return T_DispositionType_or_int(c_delivery.pn_delivery_local_state(self._dl()))
+
+    @property
+    def remote_state(self):
+        return T_DispositionType_or_int(c_delivery.pn_delivery_remote_state(self._dl()))
+
+    @property
+    def local(self):
+        """This end's disposition (settable fields are sent by :meth:`update`)."""
+        if self._local is None:
+            self._local = make_disposition(c_delivery.pn_delivery_local(self._dl()), self, True)
+        return self._local
+
+    @property
+    def remote(self):
+        """The peer's disposition."""
+        if self._remote is None:
+            self._remote = make_disposition(c_delivery.pn_delivery_remote(self._dl()), self, False)
+        return self._remote
+
+    def update(self, state):
+        """Set this end's disposition to ``state`` (e.g. Delivery.ACCEPTED) and send it."""
+        if self._local is not None:
+            (<CDisposition>self._local)._write()
+        c_delivery.pn_delivery_update(self._dl(), int(state))
+
+    def settle(self):
+        """Settle the delivery: this end forgets it."""
+        c_delivery.pn_delivery_settle(self._dl())
+
+    def abort(self):
+        """Abort a partly sent delivery."""
+        c_delivery.pn_delivery_abort(self._dl())
+
+    @property
+    def link(self):
+        return wrap_link(c_delivery.pn_delivery_link(self._dl()))
+
+    @property
+    def session(self):
+        return wrap_session(c_link.pn_link_session(c_delivery.pn_delivery_link(self._dl())))
+
+    @property
+    def connection(self):
+        return wrap_connection(c_session.pn_session_connection(
+            c_link.pn_link_session(c_delivery.pn_delivery_link(self._dl()))))
+
+    @property
+    def transport(self):
+        return wrap_transport(c_connection.pn_connection_transport(c_session.pn_session_connection(
+            c_link.pn_link_session(c_delivery.pn_delivery_link(self._dl())))))

@@ -1,0 +1,370 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# Events, the collector, and handler dispatch.
+#
+# An event captures the engine objects it is about (each with its own engine reference,
+# so a user may keep the event) and makes wrappers only when asked. Dispatch follows
+# python-qpid-proton: the handler's on_<event> method (or on_unhandled), then each child
+# handler in turn. Two shortcuts keep it cheap: a per-class table tells whether a method is
+# one of the package's no-op defaults (then it is not called at all), and the built-in child
+# handlers of MessagingHandler run their per-delivery logic here, in C.
+
+from cpython.dict cimport PyDict_GetItem
+
+
+# -- event types ------------------------------------------------------------------------------
+
+# EventType objects by number (registered by proton._events), and the reactor-level numbers the
+# Python layer gives its "internal" event types.
+cdef dict EVENT_TYPES = {}
+cdef list CORE_TYPES = [None] * 64
+cdef object T_Event = None
+cdef object T_Reject = None, T_Release = None
+
+
+def register_event_types(types, event_class):
+    """Called by proton._events with {number: EventType} and the public Event class."""
+    global T_Event
+    for number, etype in types.items():
+        EVENT_TYPES[number] = etype
+        if 0 <= number < 64:
+            CORE_TYPES[number] = etype
+    if event_class is not None:
+        T_Event = event_class
+
+
+def register_handler_exceptions(reject, release):
+    global T_Reject, T_Release
+    T_Reject = reject
+    T_Release = release
+
+
+cdef inline object event_type_of(int number):
+    if 0 <= number < 64:
+        etype = CORE_TYPES[number]
+        if etype is not None:
+            return etype
+    return EVENT_TYPES.get(number)
+
+
+# -- events -----------------------------------------------------------------------------------
+
+cdef class CEvent:
+    """Base of :class:`proton.Event`: one thing that happened to an engine object."""
+
+    cdef int _number
+    cdef object _type
+    cdef object _clsname
+    cdef object _pycontext             # the context when it is a Python object
+    cdef pn_connection_t *_conn
+    cdef pn_session_t *_sess
+    cdef pn_link_t *_link
+    cdef pn_delivery_t *_dlv
+    cdef pn_transport_t *_trans
+    cdef object _container
+    cdef public object message         # set by the messaging handlers for on_message
+
+    def __dealloc__(self):
+        if self._dlv != NULL:
+            c_object.pn_decref(self._dlv)
+        if self._link != NULL:
+            c_object.pn_decref(self._link)
+        if self._sess != NULL:
+            c_object.pn_decref(self._sess)
+        if self._conn != NULL:
+            c_object.pn_decref(self._conn)
+        if self._trans != NULL:
+            c_object.pn_decref(self._trans)
+
+    @property
+    def type(self):
+        """The :class:`EventType`."""
+        return self._type
+
+    @property
+    def clazz(self):
+        """Name of the engine class of the context ("pn_connection", "pn_link", ...)."""
+        return self._clsname
+
+    @property
+    def context(self):
+        """The object the event is about: a Delivery, Link, Session, Connection, Transport or other."""
+        if self._pycontext is not None:
+            return self._pycontext
+        if self._clsname == "pn_delivery":
+            return wrap_delivery(self._dlv)
+        if self._clsname == "pn_link":
+            return wrap_link(self._link)
+        if self._clsname == "pn_session":
+            return wrap_session(self._sess)
+        if self._clsname == "pn_connection":
+            return wrap_connection(self._conn)
+        if self._clsname == "pn_transport":
+            return wrap_transport(self._trans)
+        return None
+
+    @property
+    def connection(self):
+        return wrap_connection(self._conn)
+
+    @property
+    def session(self):
+        return wrap_session(self._sess)
+
+    @property
+    def link(self):
+        return wrap_link(self._link)
+
+    @property
+    def sender(self):
+        """The link, when it is a sender (else None)."""
+        if self._link != NULL and c_link.pn_link_is_sender(self._link):
+            return wrap_link(self._link)
+        return None
+
+    @property
+    def receiver(self):
+        """The link, when it is a receiver (else None)."""
+        if self._link != NULL and c_link.pn_link_is_receiver(self._link):
+            return wrap_link(self._link)
+        return None
+
+    @property
+    def delivery(self):
+        return wrap_delivery(self._dlv)
+
+    @property
+    def transport(self):
+        return wrap_transport(self._trans)
+
+    @property
+    def container(self):
+        """The Container that dispatched the event."""
+        return self._container
+
+    @property
+    def reactor(self):
+        """Old name of :attr:`container`."""
+        return self._container
+
+    @property
+    def handler(self):
+        """The handler that applies: the link's, the session's, the connection's, else the context's."""
+        h = None
+        if self._link != NULL:
+            h = handler_of(c_link.pn_link_attachments(self._link))
+        if h is None and self._sess != NULL:
+            h = handler_of(c_session.pn_session_attachments(self._sess))
+        if h is None and self._conn != NULL:
+            h = handler_of(c_connection.pn_connection_attachments(self._conn))
+        if h is None and self._pycontext is not None:
+            h = getattr(self._pycontext, "handler", None)
+        return h
+
+    def dispatch(self, handler, type=None):
+        """Deliver this event to ``handler`` and its children."""
+        dispatch(handler, self, self._type if type is None else type)
+
+    def __repr__(self):
+        return "%s(%r)" % (self._type, self.context)
+
+
+cdef inline void capture(CEvent ev, pn_connection_t *c, pn_session_t *s, pn_link_t *l, pn_delivery_t *d,
+                         pn_transport_t *t) noexcept:
+    if d != NULL:
+        c_object.pn_incref(d)
+        ev._dlv = d
+        l = c_delivery.pn_delivery_link(d)
+    if l != NULL:
+        c_object.pn_incref(l)
+        ev._link = l
+        s = c_link.pn_link_session(l)
+    if s != NULL:
+        c_object.pn_incref(s)
+        ev._sess = s
+        c = c_session.pn_session_connection(s)
+    if c != NULL:
+        c_object.pn_incref(c)
+        ev._conn = c
+        if t == NULL:
+            t = c_connection.pn_connection_transport(c)
+    if t != NULL:
+        c_object.pn_incref(t)
+        ev._trans = t
+
+
+cdef CEvent event_from_engine(pn_event_t *pe, object container):
+    """A new Event for an engine event (or the ApplicationEvent the engine event carries)."""
+    cdef CEvent ev
+    cdef int number = c_event.pn_event_type(pe)
+    cdef const pn_class_t *cls = c_event.pn_event_class(pe)
+    cdef void *ctx = c_event.pn_event_context(pe)
+    if cls == PYREF_CLASS:
+        pyctx = <object>ctx
+        if isinstance(pyctx, CEvent):
+            # an application event travelling through the collector: deliver it as itself
+            ev = <CEvent>pyctx
+            if ev._container is None:
+                ev._container = container
+            return ev
+        ev = T_Event.__new__(T_Event)
+        ev._number = number
+        ev._type = event_type_of(number)
+        ev._clsname = "pn_pyref"
+        ev._pycontext = pyctx
+        ev._container = container
+        return ev
+    ev = T_Event.__new__(T_Event)
+    ev._number = number
+    ev._type = event_type_of(number)
+    ev._container = container
+    capture(ev, c_event.pn_event_connection(pe), c_event.pn_event_session(pe), c_event.pn_event_link(pe),
+            c_event.pn_event_delivery(pe), c_event.pn_event_transport(pe))
+    if cls != NULL:
+        ev._clsname = c_object.pn_class_name(cls).decode()
+    return ev
+
+
+def _init_event(CEvent ev, etype, context=None, connection=None, session=None, link=None, delivery=None,
+                transport=None, container=None):
+    """Fill an event made from Python (ApplicationEvent): its type and the objects it is about."""
+    ev._type = etype
+    ev._number = getattr(etype, "number", -1)
+    ev._clsname = "pn_pyref" if context is not None else None
+    ev._pycontext = context
+    if container is not None:
+        ev._container = container
+    capture(ev,
+            <pn_connection_t *>(<CWrapper>connection)._impl if connection is not None else NULL,
+            <pn_session_t *>(<CWrapper>session)._impl if session is not None else NULL,
+            <pn_link_t *>(<CWrapper>link)._impl if link is not None else NULL,
+            <pn_delivery_t *>(<CWrapper>delivery)._impl if delivery is not None else NULL,
+            <pn_transport_t *>(<CWrapper>transport)._impl if transport is not None else NULL)
+
+
+def _set_event_container(CEvent ev, container):
+    ev._container = container
+
+
+# -- the collector ----------------------------------------------------------------------------
+
+cdef class CCollector:
+    """Base of :class:`proton.Collector`: the engine's event queue."""
+
+    cdef pn_collector_t *_impl
+
+    def __cinit__(self, *args, **kwargs):
+        self._impl = c_event.pn_collector()
+        if self._impl == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        if self._impl != NULL:
+            c_event.pn_collector_free(self._impl)
+            self._impl = NULL
+
+    def put(self, obj, etype):
+        """Queue an event of type ``etype`` about the Python object ``obj``."""
+        c_event.pn_collector_put(self._impl, PYREF_CLASS, <void *>obj, <c_event.pn_event_type_t>etype.number)
+
+    def peek(self):
+        """The next event (an Event), or None."""
+        cdef pn_event_t *pe = c_event.pn_collector_peek(self._impl)
+        if pe == NULL:
+            return None
+        return event_from_engine(pe, None)
+
+    def pop(self):
+        """Drop the next event."""
+        c_event.pn_collector_pop(self._impl)
+
+    def more(self):
+        """Whether more than one event is queued."""
+        return c_event.pn_collector_more(self._impl)
+
+    def release(self):
+        """Drop every queued event and stop collecting."""
+        c_event.pn_collector_release(self._impl)
+
+
+# -- dispatch ---------------------------------------------------------------------------------
+
+# (class, method name) -> (kind, function). Kinds: absent or one of our no-op defaults (marked
+# _cyproton_noop), a default that forwards to the handler's delegate (marked _cyproton_forward),
+# or a method to call.
+DEF M_NONE = 0
+DEF M_FORWARD = 1
+DEF M_CALL = 2
+cdef dict _method_cache = {}
+cdef object _ON_UNHANDLED = "on_unhandled"
+cdef object _HANDLERS = "handlers"
+cdef object NOOP_MARK = "_cyproton_noop"
+cdef object FORWARD_MARK = "_cyproton_forward"
+
+
+cdef inline object instance_dict(object obj):
+    try:
+        return PyObject_GenericGetDict(obj, NULL)
+    except (AttributeError, TypeError):
+        return None
+
+
+cdef int method_kind(object handler, object name) except -1:
+    """How ``handler`` answers ``name``: M_NONE, M_FORWARD or M_CALL (cached per class)."""
+    cdef object cls = type(handler)
+    cdef object key = (cls, name)
+    cdef PyObject *found
+    inst = instance_dict(handler)
+    if inst is not None and PyDict_GetItem(inst, name) != NULL:
+        return M_CALL
+    found = PyDict_GetItem(_method_cache, key)
+    if found != NULL:
+        return <int><object>found
+    func = None
+    for klass in cls.__mro__:
+        func = klass.__dict__.get(name)
+        if func is not None:
+            break
+    if func is None or getattr(func, NOOP_MARK, False):
+        kind = M_NONE
+    elif getattr(func, FORWARD_MARK, False):
+        kind = M_FORWARD
+    else:
+        kind = M_CALL
+    _method_cache[key] = kind
+    return kind
+
+
+cdef int call_method(object handler, object name, object event) except -1:
+    """What python-qpid-proton's _dispatch does: call handler.<name>(event), else its on_unhandled;
+    skipping our no-op defaults, and following forwarding defaults to the delegate directly."""
+    cdef int kind = method_kind(handler, name)
+    if kind == M_CALL:
+        getattr(handler, name)(event)
+    elif kind == M_FORWARD:
+        delegate = getattr(handler, "delegate", None)
+        if delegate is not None:
+            call_method(delegate, name, event)
+    elif method_kind(handler, _ON_UNHANDLED) == M_CALL:
+        handler.on_unhandled(name, event)
+    return 0
+
+
+cdef int dispatch(object handler, CEvent ev, object etype) except -1:
+    """Deliver ``ev`` to ``handler``, then to each of its child handlers, depth first."""
+    cdef object name
+    if handler is None:
+        return 0
+    if isinstance(handler, CFastHandler) and (<CFastHandler>handler).handle_fast(ev):
+        return 0
+    name = etype.method
+    call_method(handler, name, ev)
+    inst = instance_dict(handler)
+    children = inst.get(_HANDLERS) if inst is not None else None
+    if children is None:
+        children = getattr(handler, _HANDLERS, None)
+    if children:
+        for child in children:
+            dispatch(child, ev, etype)
+    return 0

@@ -1,0 +1,303 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# The per-delivery machinery of MessagingHandler, in C: credit top-up (FlowController),
+# receiving a message and auto-accepting it (IncomingMessageHandler), on_sendable and the
+# outcome callbacks with auto-settle (OutgoingMessageHandler). The public classes in
+# proton/_handlers.py subclass these bases; their Python methods document the same
+# behaviour and serve subclasses that override them (then the generic dispatch is used).
+
+# -- which classes may take the fast path -----------------------------------------------------
+
+# base class -> the method names whose behaviour the base's C code implements
+cdef dict _fast_bases = {}
+# class -> True when it inherits those methods unchanged from a registered base
+cdef dict _fast_classes = {}
+
+
+def register_fast_handler(cls, names):
+    """Declare that ``cls`` implements ``names`` in C (called by proton._handlers)."""
+    _fast_bases[cls] = tuple(names) + ("on_unhandled",)
+
+
+cdef bint class_is_fast(object cls) except -1:
+    cdef PyObject *found = PyDict_GetItem(_fast_classes, cls)
+    if found != NULL:
+        return <object>found
+    ok = False
+    for base in cls.__mro__:
+        names = _fast_bases.get(base)
+        if names is not None:
+            ok = all(getattr(cls, n, None) is getattr(base, n, None) for n in names)
+            break
+    _fast_classes[cls] = ok
+    return ok
+
+
+cdef class CFastHandler:
+    """A handler whose hot events are handled in C when its class leaves them alone."""
+
+    cdef int _fast        # -1 unknown, 0 no, 1 yes
+
+    def __cinit__(self, *args, **kwargs):
+        self._fast = -1
+
+    cdef bint handle_fast(self, CEvent ev) except -1:
+        if self._fast < 0:
+            self._fast = 1 if class_is_fast(type(self)) else 0
+        if self._fast == 0:
+            return False
+        return self._handle(ev)
+
+    cdef bint _handle(self, CEvent ev) except -1:
+        return False
+
+
+cdef class CEndpointStateHandler(CFastHandler):
+    """Base of EndpointStateHandler: nothing to do for deliveries, flow or transport events."""
+
+    cdef bint _handle(self, CEvent ev) except -1:
+        return ev._number == c_event.PN_DELIVERY or ev._number == c_event.PN_LINK_FLOW \
+            or ev._number == c_event.PN_TRANSPORT
+
+
+cdef class CFlowController(CFastHandler):
+    """Base of FlowController: keeps each receiving link's credit topped up to the window."""
+
+    cdef public int _window
+    cdef public int _drained
+
+    cdef bint _handle(self, CEvent ev) except -1:
+        cdef int n = ev._number
+        cdef pn_link_t *link
+        cdef int delta
+        if n == c_event.PN_TRANSPORT:
+            return True
+        if n != c_event.PN_DELIVERY and n != c_event.PN_LINK_FLOW and n != c_event.PN_LINK_LOCAL_OPEN \
+                and n != c_event.PN_LINK_REMOTE_OPEN:
+            return False
+        link = ev._link
+        if link != NULL and c_link.pn_link_is_receiver(link):
+            self._drained += c_link.pn_link_drained(link)
+            if self._drained == 0:
+                delta = self._window - c_link.pn_link_credit(link)
+                if delta > 0:
+                    c_link.pn_link_flow(link, delta)
+        return True
+
+
+# A buffer reused to receive message bytes (grows to the largest message seen).
+cdef char *_rx_buffer = NULL
+cdef size_t _rx_capacity = 0
+
+
+cdef object receive_message(pn_link_t *link, pn_delivery_t *d):
+    """Read the complete delivery ``d`` into a new Message and advance the link."""
+    global _rx_buffer, _rx_capacity
+    cdef size_t pending = c_delivery.pn_delivery_pending(d)
+    cdef ssize_t n
+    cdef char *grown
+    cdef CMessage msg
+    if pending > _rx_capacity:
+        grown = <char *>realloc(_rx_buffer, pending)
+        if grown == NULL:
+            raise MemoryError()
+        _rx_buffer = grown
+        _rx_capacity = pending
+    n = c_link.pn_link_recv(link, _rx_buffer, pending) if pending else 0
+    c_link.pn_link_advance(link)
+    if n < 0 and n != c_error.PN_EOS:
+        raise LinkException("[%d]: could not read the delivery" % n)
+    msg = T_Message.__new__(T_Message)
+    if n > 0:
+        msg._decode_raw(<const unsigned char *>_rx_buffer, n)
+    return msg
+
+
+cdef inline void settle_as(pn_delivery_t *d, uint64_t state) noexcept:
+    c_delivery.pn_delivery_update(d, state)
+    c_delivery.pn_delivery_settle(d)
+
+
+cdef object _ON_MESSAGE = "on_message"
+cdef object _ON_SETTLED = "on_settled"
+cdef object _ON_ABORTED = "on_aborted"
+cdef object _ON_SENDABLE = "on_sendable"
+cdef object _ON_ACCEPTED = "on_accepted"
+cdef object _ON_REJECTED = "on_rejected"
+cdef object _ON_RELEASED = "on_released"
+
+
+cdef class CIncomingMessageHandler(CFastHandler):
+    """Base of IncomingMessageHandler: turns complete deliveries into on_message calls."""
+
+    cdef public object delegate
+    cdef public bint auto_accept
+
+    cdef bint _handle(self, CEvent ev) except -1:
+        cdef pn_delivery_t *d
+        cdef pn_link_t *link
+        if ev._number != c_event.PN_DELIVERY:
+            return ev._number == c_event.PN_LINK_FLOW or ev._number == c_event.PN_TRANSPORT
+        d = ev._dlv
+        if d == NULL:
+            return True
+        link = c_delivery.pn_delivery_link(d)
+        if not c_link.pn_link_is_receiver(link):
+            return True
+        if c_delivery.pn_delivery_aborted(d):
+            call_method(self, _ON_ABORTED, ev)
+            c_delivery.pn_delivery_settle(d)
+        elif c_delivery.pn_delivery_readable(d) and not c_delivery.pn_delivery_partial(d):
+            ev.message = receive_message(link, d)
+            if c_link.pn_link_state(link) & c_connection.PN_LOCAL_CLOSED:
+                if self.auto_accept:
+                    settle_as(d, c_disposition.PN_RELEASED)
+            else:
+                try:
+                    call_method(self, _ON_MESSAGE, ev)
+                except BaseException as exc:
+                    if T_Reject is not None and isinstance(exc, T_Reject):
+                        settle_as(d, c_disposition.PN_REJECTED)
+                    elif T_Release is not None and isinstance(exc, T_Release):
+                        settle_as(d, c_disposition.PN_MODIFIED)
+                    else:
+                        raise
+                else:
+                    if self.auto_accept:
+                        settle_as(d, c_disposition.PN_ACCEPTED)
+        elif c_delivery.pn_delivery_updated(d) and c_delivery.pn_delivery_settled(d):
+            call_method(self, _ON_SETTLED, ev)
+        return True
+
+
+cdef class COutgoingMessageHandler(CFastHandler):
+    """Base of OutgoingMessageHandler: on_sendable, the outcome callbacks and auto-settle."""
+
+    cdef public object delegate
+    cdef public bint auto_settle
+
+    cdef bint _handle(self, CEvent ev) except -1:
+        cdef pn_link_t *link
+        cdef pn_delivery_t *d
+        cdef int state
+        cdef uint64_t outcome
+        if ev._number == c_event.PN_LINK_FLOW:
+            link = ev._link
+            if link != NULL and c_link.pn_link_is_sender(link) and c_link.pn_link_credit(link) > 0:
+                state = c_link.pn_link_state(link)
+                if state & c_connection.PN_LOCAL_ACTIVE and state & c_connection.PN_REMOTE_ACTIVE:
+                    call_method(self, _ON_SENDABLE, ev)
+            return True
+        if ev._number == c_event.PN_TRANSPORT:
+            return True
+        if ev._number != c_event.PN_DELIVERY:
+            return False
+        d = ev._dlv
+        if d == NULL or not c_link.pn_link_is_sender(c_delivery.pn_delivery_link(d)):
+            return True
+        if c_delivery.pn_delivery_updated(d):
+            outcome = c_delivery.pn_delivery_remote_state(d)
+            if outcome == c_disposition.PN_ACCEPTED:
+                call_method(self, _ON_ACCEPTED, ev)
+            elif outcome == c_disposition.PN_REJECTED:
+                call_method(self, _ON_REJECTED, ev)
+            elif outcome == c_disposition.PN_RELEASED or outcome == c_disposition.PN_MODIFIED:
+                call_method(self, _ON_RELEASED, ev)
+            if c_delivery.pn_delivery_settled(d):
+                call_method(self, _ON_SETTLED, ev)
+                if self.auto_settle:
+                    c_delivery.pn_delivery_settle(d)
+        return True
+
+
+# -- sending ----------------------------------------------------------------------------------
+
+cdef char _TAG_KEY_ANCHOR = 0
+cdef pn_handle_t TAG_KEY = <pn_handle_t>&_TAG_KEY_ANCHOR
+cdef object _TAG_GENERATOR = "tag_generator"
+
+
+cdef class _TagCounter:
+    """Per-link counter for delivery tags, kept in the link's record."""
+    cdef uint64_t last
+
+
+cdef Py_ssize_t next_tag(pn_link_t *link, char *out) except -1:
+    """Write the link's next delivery tag (decimal, from 1) into ``out``; return its length.
+
+    A ``tag_generator`` attribute set on the link (python-qpid-proton's hook) wins."""
+    cdef pn_record_t *rec = c_link.pn_link_attachments(link)
+    cdef _TagCounter counter
+    cdef uint64_t v
+    cdef char digits[24]
+    cdef Py_ssize_t i = 0, j
+    attrs = record_get(rec, ATTRS_KEY)
+    if attrs is not None and _TAG_GENERATOR in attrs:
+        return -2
+    found = record_get(rec, TAG_KEY)
+    if found is None:
+        counter = _TagCounter()
+        record_set(rec, TAG_KEY, counter)
+    else:
+        counter = <_TagCounter>found
+    counter.last += 1
+    v = counter.last
+    while True:
+        digits[i] = <char>(48 + v % 10)
+        i += 1
+        v //= 10
+        if v == 0:
+            break
+    for j in range(i):
+        out[j] = digits[i - 1 - j]
+    return i
+
+
+def _delivery_tag(CLink link):
+    """The next delivery tag of ``link`` as a str (Sender.delivery_tag)."""
+    cdef char buf[24]
+    cdef Py_ssize_t n = next_tag(link._l(), buf)
+    if n == -2:
+        return next(link.tag_generator)
+    return PyUnicode_DecodeUTF8(buf, n, NULL)
+
+
+def _send_message(CLink link, CMessage msg, tag):
+    """Encode ``msg`` and send it on ``link`` as one new delivery; return the Delivery."""
+    cdef pn_link_t *l = link._l()
+    cdef char tagbuf[24]
+    cdef Py_ssize_t taglen
+    cdef bytes tagbytes = None
+    cdef pn_delivery_t *d
+    cdef const char *data
+    cdef Py_ssize_t size
+    cdef ssize_t sent
+    cdef bytes encoded = None
+    if msg.footer is None:
+        size = msg._encode_scratch()
+        data = _scratch_buffer.start
+    else:
+        encoded = msg.encode()
+        size = PyBytes_GET_SIZE(encoded)
+        data = PyBytes_AS_STRING(encoded)
+    if tag is None:
+        taglen = next_tag(l, tagbuf)
+        if taglen == -2:
+            tag = next(link.tag_generator)
+    if tag is not None:
+        tagbytes = tag.encode("utf-8") if isinstance(tag, str) else bytes(tag)
+        d = c_delivery.pn_delivery(l, c_delivery.pn_dtag(PyBytes_AS_STRING(tagbytes), PyBytes_GET_SIZE(tagbytes)))
+    else:
+        d = c_delivery.pn_delivery(l, c_delivery.pn_dtag(tagbuf, taglen))
+    if d == NULL:
+        raise LinkException("could not create a delivery")
+    sent = c_link.pn_link_send(l, data, size)
+    if sent < 0:
+        check(<int>sent, c_link.pn_link_error(l), LinkException)
+    c_link.pn_link_advance(l)
+    # Wrap (taking a reference) before settling: settling may drop the engine's last reference.
+    delivery = make_wrapper(T_Delivery, d, True)
+    if c_link.pn_link_snd_settle_mode(l) == c_link.PN_SND_SETTLED:
+        c_delivery.pn_delivery_settle(d)
+    return delivery

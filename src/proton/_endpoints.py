@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+"""AMQP endpoints: :class:`Connection`, :class:`Session` and the links :class:`Sender` and
+:class:`Receiver`, with their source and target :class:`Terminus`.
+
+Each class is a thin Python subclass of a compiled base that wraps the engine object. Wrappers
+are views: two wrappers of the same engine object compare equal, and attributes set on one are
+seen by the other.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Union
+
+from . import _cproton
+from ._condition import Condition
+from ._data import PropertyDict, SymbolList
+from ._delivery import Delivery
+from ._handler import Handler
+from ._message import Message
+
+
+class Endpoint:
+    """State flags shared by connections, sessions and links.
+
+    ``state`` combines one local and one remote flag: ``LOCAL_UNINIT``, ``LOCAL_ACTIVE`` or
+    ``LOCAL_CLOSED`` with ``REMOTE_UNINIT``, ``REMOTE_ACTIVE`` or ``REMOTE_CLOSED``.
+    """
+
+    LOCAL_UNINIT = 1
+    LOCAL_ACTIVE = 2
+    LOCAL_CLOSED = 4
+    REMOTE_UNINIT = 8
+    REMOTE_ACTIVE = 16
+    REMOTE_CLOSED = 32
+
+    #: The condition to send when this end closes (a :class:`Condition`), or None.
+    condition: Optional[Condition] = None
+
+
+def _same(impl: Any, cls: type) -> Any:
+    return impl if isinstance(impl, cls) else None
+
+
+class Connection(_cproton.CConnection, Endpoint):
+    """An AMQP connection: the top of the endpoint tree (sessions, then links).
+
+    Containers make connections with :meth:`Container.connect` and for each accepted
+    client; a bare ``Connection()`` is for use with a :class:`Transport` directly.
+    """
+
+    #: Capabilities this end offers, sent at open (a list of symbols).
+    offered_capabilities_list: Optional[SymbolList] = None
+    #: Capabilities this end desires from the peer, sent at open.
+    desired_capabilities_list: Optional[SymbolList] = None
+    #: Connection properties sent at open.
+    properties_dict: Optional[PropertyDict] = None
+    #: The URL the connection was made to (set by the container).
+    url: Any = None
+
+    def __init__(self, impl: Any = None) -> None:
+        self._new_engine_object()
+
+    @staticmethod
+    def wrap(impl: Any) -> Optional[Connection]:
+        """``impl`` when it is already a Connection, else None (engine pointers are not exposed)."""
+        return _same(impl, Connection)
+
+    def open(self) -> None:
+        """Open the connection: the open frame goes out with the capabilities and properties set."""
+        self._open(self.offered_capabilities_list, self.desired_capabilities_list, self.properties_dict)
+
+    @property
+    def offered_capabilities(self) -> Optional[SymbolList]:
+        """Capabilities offered to the peer (str items become symbols)."""
+        return self.offered_capabilities_list
+
+    @offered_capabilities.setter
+    def offered_capabilities(self, value: Optional[Union[List[str], SymbolList]]) -> None:
+        self.offered_capabilities_list = None if value is None else SymbolList(value, raise_on_error=False)
+
+    @property
+    def desired_capabilities(self) -> Optional[SymbolList]:
+        """Capabilities desired of the peer (str items become symbols)."""
+        return self.desired_capabilities_list
+
+    @desired_capabilities.setter
+    def desired_capabilities(self, value: Optional[Union[List[str], SymbolList]]) -> None:
+        self.desired_capabilities_list = None if value is None else SymbolList(value, raise_on_error=False)
+
+    @property
+    def properties(self) -> Optional[PropertyDict]:
+        """Connection properties sent at open (str keys become symbols)."""
+        return self.properties_dict
+
+    @properties.setter
+    def properties(self, value: Optional[Dict[Any, Any]]) -> None:
+        if isinstance(value, dict):
+            value = PropertyDict(value, raise_on_error=False)
+        self.properties_dict = value
+
+    @property
+    def connected_address(self) -> Optional[str]:
+        """``host:port`` of the peer this connection's socket is connected to, if any."""
+        transport = self.transport
+        container = getattr(self, "_container", None)
+        if transport is None or container is None:
+            return None
+        peer = container._connection_address(transport)
+        return None if peer is None else f"{peer[0]}:{peer[1]}"
+
+
+class Session(_cproton.CSession, Endpoint):
+    """A session: an ordered channel within a connection that carries links."""
+
+    def __init__(self, impl: Any) -> None:
+        raise TypeError("sessions are made with Connection.session()")
+
+    @staticmethod
+    def wrap(impl: Any) -> Optional[Session]:
+        """``impl`` when it is already a Session, else None."""
+        return _same(impl, Session)
+
+
+class Link(_cproton.CLink, Endpoint):
+    """A one-way route for messages between a source and a target; see :class:`Sender` and
+    :class:`Receiver`."""
+
+    SND_UNSETTLED = 0
+    SND_SETTLED = 1
+    SND_MIXED = 2
+    RCV_FIRST = 0
+    RCV_SECOND = 1
+
+    _properties_dict: Optional[PropertyDict] = None
+
+    def __init__(self, impl: Any) -> None:
+        raise TypeError("links are made with Session.sender() / Session.receiver() or the container")
+
+    @staticmethod
+    def wrap(impl: Any) -> Optional[Link]:
+        """``impl`` when it is already a Link, else None."""
+        return _same(impl, Link)
+
+    def open(self) -> None:
+        """Open (attach) the link, sending its properties."""
+        self._open(self._properties_dict)
+
+    @property
+    def properties(self) -> Optional[PropertyDict]:
+        """Link properties sent at attach (str keys become symbols)."""
+        return self._properties_dict
+
+    @properties.setter
+    def properties(self, value: Optional[Dict[Any, Any]]) -> None:
+        if isinstance(value, dict):
+            value = PropertyDict(value, raise_on_error=False)
+        self._properties_dict = value
+
+
+class Sender(Link):
+    """The sending end of a link."""
+
+    def send(self, obj: Union[bytes, Message, Any], tag: Optional[str] = None) -> Union[int, Delivery]:
+        """Send ``obj``: a :class:`Message` becomes one new delivery (returned); anything else with a
+        ``send(sender, tag=...)`` method is asked to send itself; bytes are streamed into the current
+        delivery (the byte count is returned).
+
+        :param tag: delivery tag for the new delivery; a fresh one is made when omitted.
+        """
+        if isinstance(obj, _cproton.CMessage) and type(obj).send is Message.send:
+            return _cproton._send_message(self, obj, tag)
+        if hasattr(obj, "send"):
+            return obj.send(self, tag=tag)
+        return self.stream(obj)
+
+    def delivery_tag(self) -> str:
+        """A delivery tag not used before on this link ("1", "2", ...)."""
+        return _cproton._delivery_tag(self)
+
+
+class Receiver(Link):
+    """The receiving end of a link."""
+
+
+class Terminus(_cproton.CTerminus):
+    """The source or target of a link: an address and how the node behaves.
+
+    Reach one through ``link.source``, ``link.target``, ``link.remote_source`` or
+    ``link.remote_target``. ``filter``, ``capabilities``, ``outcomes`` and ``properties`` are
+    :class:`Data` views to fill or read.
+    """
+
+    UNSPECIFIED = 0
+    SOURCE = 1
+    TARGET = 2
+    COORDINATOR = 3
+    NONDURABLE = 0
+    CONFIGURATION = 1
+    DELIVERIES = 2
+    DIST_MODE_UNSPECIFIED = 0
+    DIST_MODE_COPY = 1
+    DIST_MODE_MOVE = 2
+    EXPIRE_WITH_LINK = 0
+    EXPIRE_WITH_SESSION = 1
+    EXPIRE_WITH_CONNECTION = 2
+    EXPIRE_NEVER = 3
+
+    def __init__(self, impl: Any) -> None:
+        raise TypeError("termini are reached through a link's source and target")
+
+
+_cproton.register_engine_types(
+    Connection=Connection, Session=Session, Sender=Sender, Receiver=Receiver, Terminus=Terminus,
+    Delivery=Delivery, Condition=Condition, Handler=Handler, Message=Message,
+)

@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+"""Events: :class:`EventType`, :class:`Event` (what the engine and the container report),
+:class:`EventBase` (for application events) and the :class:`Collector` queue."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Any, Dict, Optional
+
+from . import _cproton
+from ._handler import Handler
+
+
+class EventType:
+    """A kind of event: a ``name``, a ``number`` and the handler ``method`` it calls
+    (``on_<name>`` unless given).
+
+    A type made with a name but no number is an application (extended) type and is numbered
+    from 10000 up.
+    """
+
+    TYPES: Dict[int, EventType] = {}
+    _lock = threading.Lock()
+    _next_extended = itertools.count(10000)
+
+    def __init__(self, name: Optional[str] = None, number: Optional[int] = None, method: Optional[str] = None) -> None:
+        if name is None and number is None:
+            raise TypeError("extended events require a name")
+        with self._lock:
+            if number is None:
+                number = next(self._next_extended)
+            if name is None:
+                name = _ENGINE_NAMES.get(number, str(number))
+            self.name = name
+            self.number = number
+            self.method = method if method is not None else f"on_{name}"
+            self.TYPES[number] = self
+        _cproton.register_event_types({number: self}, Event if "Event" in globals() else None)
+
+    def __repr__(self) -> str:
+        return f"EventType(name={self.name}, number={self.number})"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Engine event numbers (proton/event.h) and their names.
+_ENGINE_NAMES = {
+    1: "reactor_init", 2: "reactor_quiesced", 3: "reactor_final", 4: "timer_task",
+    5: "connection_init", 6: "connection_bound", 7: "connection_unbound", 8: "connection_local_open",
+    9: "connection_remote_open", 10: "connection_local_close", 11: "connection_remote_close",
+    12: "connection_final", 13: "session_init", 14: "session_local_open", 15: "session_remote_open",
+    16: "session_local_close", 17: "session_remote_close", 18: "session_final", 19: "link_init",
+    20: "link_local_open", 21: "link_remote_open", 22: "link_local_close", 23: "link_remote_close",
+    24: "link_local_detach", 25: "link_remote_detach", 26: "link_flow", 27: "link_final", 28: "delivery",
+    29: "transport", 30: "transport_authenticated", 31: "transport_error", 32: "transport_head_closed",
+    33: "transport_tail_closed", 34: "transport_closed", 35: "selectable_init", 36: "selectable_updated",
+    37: "selectable_readable", 38: "selectable_writable", 39: "selectable_error", 40: "selectable_expired",
+    41: "selectable_final",
+}
+
+
+def _dispatch(handler: Any, method: str, *args: Any) -> None:
+    """Call ``handler.<method>(*args)`` if it exists, else ``handler.on_unhandled(method, *args)``."""
+    found = getattr(handler, method, None)
+    if found:
+        found(*args)
+    elif hasattr(handler, "on_unhandled"):
+        handler.on_unhandled(method, *args)
+
+
+class EventBase(_cproton.CEvent):
+    """Base of all events; subclass it (or use :class:`ApplicationEvent`) for your own.
+
+    :param type: the :class:`EventType`.
+    """
+
+    def __init__(self, type: EventType) -> None:
+        _cproton._init_event(self, type)
+
+    @property
+    def handler(self) -> Optional[Handler]:
+        """The handler an event of this class prefers; None means the container's handler."""
+        return None
+
+    def dispatch(self, handler: Handler, type: Optional[EventType] = None) -> None:
+        """Deliver this event to ``handler`` and then to each of its child handlers."""
+        _cproton.CEvent.dispatch(self, handler, type)
+
+
+class Event(EventBase):
+    """Something that happened to an engine object, or to the container.
+
+    The objects involved are available as :attr:`connection`, :attr:`session`, :attr:`link`
+    (and :attr:`sender` / :attr:`receiver`), :attr:`delivery`, :attr:`transport` and
+    :attr:`context`; :attr:`container` is the container dispatching it. Messaging handlers add
+    :attr:`message` for ``on_message``. Any other attribute name is looked up on the context
+    (None when absent).
+    """
+
+    handler = _cproton.CEvent.handler
+
+    def __init__(self, impl: Any = None, number: Optional[int] = None, clsname: Optional[str] = None,
+                 context: Any = None) -> None:
+        etype = EventType.TYPES.get(number) if number is not None else None
+        _cproton._init_event(self, etype, context=context)
+
+    @staticmethod
+    def wrap(impl: Any) -> Optional[Event]:
+        """``impl`` when it is already an Event, else None."""
+        return impl if isinstance(impl, EventBase) else None
+
+    def __getattr__(self, name: str) -> Any:
+        context = self.context
+        kind = type(context)
+        if kind.__name__.lower() == name or name in [base.__name__.lower() for base in kind.__bases__]:
+            return context
+        return getattr(context, name, None)
+
+
+def _engine_type(number: int, method: str) -> EventType:
+    return EventType(number=number, method=method)
+
+
+# The engine's event types, as attributes of Event (Event.DELIVERY, ...).
+for _number, _name in _ENGINE_NAMES.items():
+    setattr(Event, _name.upper(), _engine_type(_number, f"on_{_name}"))
+del _number, _name
+
+_cproton.register_event_types(EventType.TYPES, Event)
+
+
+class Collector(_cproton.CCollector):
+    """A queue of events: engine objects post to it once attached with ``Connection.collect()``."""
+
+    def __init__(self) -> None:
+        pass
