@@ -28,7 +28,7 @@ bench: install ref-venv
 
 # A development build in the source tree (PYTHONPATH=src), for quick iteration.
 dev: system-deps $(VPY)
-	$(VPY) setup.py build_ext --inplace
+	PYTHON=$(VPY) scripts/dev_build.sh
 
 install: system-deps $(VPY)
 	$(VPY) -m pip install -q --no-build-isolation .

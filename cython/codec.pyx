@@ -73,6 +73,35 @@ cdef inline int data_check(pn_data_t *d, int code) except -1:
 # ---------------------------------------------------------------------------------------------
 # Python -> AMQP
 
+cdef inline object as_integer(object v):
+    """``v`` as an int, refusing floats and other non-integers as python-qpid-proton does (TypeError)."""
+    if type(v) is int:
+        return v
+    return PyNumber_Index(v)
+
+
+cdef inline uint32_t char_code(object c) except? 0xFFFFFFFF:
+    if not isinstance(c, str) or len(<str>c) != 1:
+        raise TypeError("an AMQP char is a str of length 1, not %r" % (c,))
+    return ord(c)
+
+
+cdef object char_value(uint32_t code):
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise DataException("[%d]: invalid char code point 0x%x" % (c_error.PN_ARG_ERR, code))
+    return T_char(chr(code))
+
+
+cdef object call_custom_putter(pn_data_t *d, object o):
+    """A class added to Data.put_mappings by the application: call its putter on a Data view."""
+    if T_Data is None:
+        return None
+    putter = T_Data.put_mappings.get(type(o))
+    if putter is None:
+        return None
+    putter(wrap_data(d, None), o)
+    return True
+
 cdef inline int put_utf8(pn_data_t *d, object s, bint as_symbol) except -1:
     cdef Py_ssize_t n
     cdef const char *p = PyUnicode_AsUTF8AndSize(s, &n)
@@ -222,7 +251,7 @@ cdef int put_value(pn_data_t *d, object o, int depth) except -1:
     if t is T_float32:
         return data_check(d, c_codec.pn_data_put_float(d, o))
     if t is T_char:
-        return data_check(d, c_codec.pn_data_put_char(d, ord(o)))
+        return data_check(d, c_codec.pn_data_put_char(d, char_code(o)))
     if t is T_decimal32:
         return data_check(d, c_codec.pn_data_put_decimal32(d, o))
     if t is T_decimal64:
@@ -231,6 +260,8 @@ cdef int put_value(pn_data_t *d, object o, int depth) except -1:
         return put_decimal128_obj(d, o)
     if t is bytearray or t is memoryview:
         return put_binary_obj(d, o)
+    if call_custom_putter(d, o) is not None:
+        return 0
     raise UnsupportedTypeError("no AMQP type for Python value of type %s.%s: %.200r"
                                % (t.__module__, t.__qualname__, o))
 
@@ -359,7 +390,7 @@ cdef object get_value(pn_data_t *d, int depth):
     if t == c_codec.PN_FLOAT:
         return T_float32(c_codec.pn_data_get_float(d))
     if t == c_codec.PN_CHAR:
-        return T_char(chr(c_codec.pn_data_get_char(d)))
+        return char_value(c_codec.pn_data_get_char(d))
     if t == c_codec.PN_DECIMAL32:
         return T_decimal32(c_codec.pn_data_get_decimal32(d))
     if t == c_codec.PN_DECIMAL64:
@@ -522,8 +553,9 @@ cdef class CData:
             buf = PyBytes_FromStringAndSize(NULL, size)
             used = size
             err = c_codec.pn_data_format(self._d(), PyBytes_AS_STRING(buf), &used)
-            if err == c_error.PN_OVERFLOW:
-                size *= 2
+            # The engine may stop at the end of the buffer without saying so: a full buffer is retried.
+            if err == c_error.PN_OVERFLOW or used + 1 >= size:
+                size *= 4
                 continue
             self._check(err)
             return buf[:used].decode("utf-8", "replace")
@@ -588,34 +620,34 @@ cdef class CData:
         self._check(c_codec.pn_data_put_bool(self._d(), bool(b)))
 
     def put_ubyte(self, ub):
-        self._check(c_codec.pn_data_put_ubyte(self._d(), ub))
+        self._check(c_codec.pn_data_put_ubyte(self._d(), as_integer(ub)))
 
     def put_byte(self, b):
-        self._check(c_codec.pn_data_put_byte(self._d(), b))
+        self._check(c_codec.pn_data_put_byte(self._d(), as_integer(b)))
 
     def put_ushort(self, us):
-        self._check(c_codec.pn_data_put_ushort(self._d(), us))
+        self._check(c_codec.pn_data_put_ushort(self._d(), as_integer(us)))
 
     def put_short(self, s):
-        self._check(c_codec.pn_data_put_short(self._d(), s))
+        self._check(c_codec.pn_data_put_short(self._d(), as_integer(s)))
 
     def put_uint(self, ui):
-        self._check(c_codec.pn_data_put_uint(self._d(), ui))
+        self._check(c_codec.pn_data_put_uint(self._d(), as_integer(ui)))
 
     def put_int(self, i):
-        self._check(c_codec.pn_data_put_int(self._d(), i))
+        self._check(c_codec.pn_data_put_int(self._d(), as_integer(i)))
 
     def put_char(self, c):
-        self._check(c_codec.pn_data_put_char(self._d(), ord(c)))
+        self._check(c_codec.pn_data_put_char(self._d(), char_code(c)))
 
     def put_ulong(self, ul):
-        self._check(c_codec.pn_data_put_ulong(self._d(), ul))
+        self._check(c_codec.pn_data_put_ulong(self._d(), as_integer(ul)))
 
     def put_long(self, i64):
-        self._check(c_codec.pn_data_put_long(self._d(), i64))
+        self._check(c_codec.pn_data_put_long(self._d(), as_integer(i64)))
 
     def put_timestamp(self, t):
-        self._check(c_codec.pn_data_put_timestamp(self._d(), t))
+        self._check(c_codec.pn_data_put_timestamp(self._d(), as_integer(t)))
 
     def put_float(self, f):
         self._check(c_codec.pn_data_put_float(self._d(), f))
@@ -624,10 +656,10 @@ cdef class CData:
         self._check(c_codec.pn_data_put_double(self._d(), d))
 
     def put_decimal32(self, d):
-        self._check(c_codec.pn_data_put_decimal32(self._d(), d))
+        self._check(c_codec.pn_data_put_decimal32(self._d(), as_integer(d)))
 
     def put_decimal64(self, d):
-        self._check(c_codec.pn_data_put_decimal64(self._d(), d))
+        self._check(c_codec.pn_data_put_decimal64(self._d(), as_integer(d)))
 
     def put_decimal128(self, d):
         put_decimal128_obj(self._d(), d)
@@ -675,7 +707,7 @@ cdef class CData:
         return T_int32(c_codec.pn_data_get_int(self._d()))
 
     def get_char(self):
-        return T_char(chr(c_codec.pn_data_get_char(self._d())))
+        return char_value(c_codec.pn_data_get_char(self._d()))
 
     def get_ulong(self):
         return T_ulong(c_codec.pn_data_get_ulong(self._d()))

@@ -166,6 +166,13 @@ cdef int put_section(pn_data_t *d, object value) except -1:
     return 0
 
 
+cdef inline object annotation_map(object value):
+    """Decoded delivery and message annotations come back as AnnotationDict, like python-qpid-proton."""
+    if type(value) is dict:
+        return T_AnnotationDict(value, raise_on_error=False)
+    return value
+
+
 cdef object get_section(pn_data_t *d):
     c_codec.pn_data_rewind(d)
     if c_codec.pn_data_next(d):
@@ -211,12 +218,12 @@ cdef class CMessage:
 
     def __cinit__(self, *args, **kwargs):
         self._priority = c_message.PN_DEFAULT_PRIORITY
-        self._user_id = b""
 
     def __init__(self, body=None, **kwargs):
         self.body = body
         if kwargs:
             for name, value in kwargs.items():
+                getattr(self, name)     # only known fields (AttributeError otherwise)
                 setattr(self, name, value)
 
     cdef void _reset(self):
@@ -225,7 +232,7 @@ cdef class CMessage:
         self._ttl = self._delivery_count = self._group_sequence = 0
         self._expiry_time = self._creation_time = 0
         self._id = self._correlation_id = None
-        self._user_id = b""
+        self._user_id = None
         self._address = self._subject = self._reply_to = None
         self._content_type = self._content_encoding = None
         self._group_id = self._reply_to_group_id = None
@@ -264,7 +271,7 @@ cdef class CMessage:
 
     @priority.setter
     def priority(self, value):
-        self._priority = value
+        self._priority = as_integer(value)
 
     @property
     def ttl(self):
@@ -291,7 +298,7 @@ cdef class CMessage:
 
     @delivery_count.setter
     def delivery_count(self, value):
-        self._delivery_count = value
+        self._delivery_count = as_integer(value)
 
     # -- properties --------------------------------------------------------------------------
 
@@ -316,12 +323,12 @@ cdef class CMessage:
     @property
     def user_id(self):
         """The identity of the user who produced the message, as bytes."""
-        return self._user_id
+        return b"" if self._user_id is None else self._user_id
 
     @user_id.setter
     def user_id(self, value):
         if value is None:
-            self._user_id = b""
+            self._user_id = None
         elif isinstance(value, str):
             self._user_id = value.encode("utf-8")
         elif isinstance(value, (bytes, bytearray, memoryview)):
@@ -408,7 +415,7 @@ cdef class CMessage:
 
     @group_sequence.setter
     def group_sequence(self, value):
-        self._group_sequence = value
+        self._group_sequence = as_integer(value)
 
     @property
     def reply_to_group_id(self):
@@ -456,7 +463,7 @@ cdef class CMessage:
             c_message.pn_message_set_first_acquirer(m, True)
         c_message.pn_message_set_delivery_count(m, self._delivery_count)
         set_msgid(m, self._id, False)
-        if PyBytes_GET_SIZE(self._user_id):
+        if self._user_id is not None:
             msg_check(m, c_message.pn_message_set_user_id(
                 m, c_types.pn_bytes(PyBytes_GET_SIZE(self._user_id), PyBytes_AS_STRING(self._user_id))))
         set_cstr(m, self._address, 0)
@@ -527,7 +534,7 @@ cdef class CMessage:
         self._delivery_count = c_message.pn_message_get_delivery_count(m)
         self._id = get_msgid(c_message.pn_message_get_id(m))
         uid = c_message.pn_message_get_user_id(m)
-        self._user_id = bytes_to_bytes(uid) if uid.size else b""
+        self._user_id = None if uid.start == NULL else bytes_to_bytes(uid)
         self._address = c_str(c_message.pn_message_get_address(m))
         self._subject = c_str(c_message.pn_message_get_subject(m))
         self._reply_to = c_str(c_message.pn_message_get_reply_to(m))
@@ -539,8 +546,8 @@ cdef class CMessage:
         self._group_id = c_str(c_message.pn_message_get_group_id(m))
         self._group_sequence = c_message.pn_message_get_group_sequence(m)
         self._reply_to_group_id = c_str(c_message.pn_message_get_reply_to_group_id(m))
-        self.instruction_dict = get_section(c_message.pn_message_instructions(m))
-        self.annotation_dict = get_section(c_message.pn_message_annotations(m))
+        self.instruction_dict = annotation_map(get_section(c_message.pn_message_instructions(m)))
+        self.annotation_dict = annotation_map(get_section(c_message.pn_message_annotations(m)))
         self.properties = get_section(c_message.pn_message_properties(m))
         self.body = get_section(c_message.pn_message_body(m))
         return 0
@@ -558,8 +565,8 @@ cdef class CMessage:
             msg_check(m, c_message.pn_message_decode(m, <const char *>p, n))
             try:
                 self._read(m)
-            except UnicodeDecodeError as exc:
-                raise MessageException("[%d]: invalid UTF-8 in message: %s" % (c_error.PN_ARG_ERR, exc)) from exc
+            except (UnicodeDecodeError, ValueError, OverflowError, DataException) as exc:
+                raise MessageException("[%d]: undecodable message content: %s" % (c_error.PN_ARG_ERR, exc)) from exc
         finally:
             release_message(m)
         self.footer = None
@@ -569,6 +576,8 @@ cdef class CMessage:
                 data_check(fd, <int>c_codec.pn_data_decode(fd, <const char *>&p[footer_start],
                                                           footer_end - footer_start))
                 self.footer = get_section(fd)
+            except (UnicodeDecodeError, ValueError, OverflowError, DataException) as exc:
+                raise MessageException("[%d]: undecodable message footer: %s" % (c_error.PN_ARG_ERR, exc)) from exc
             finally:
                 c_codec.pn_data_free(fd)
         return 0

@@ -272,6 +272,22 @@ cdef class CSASL:
             raise TransportException("SASL is not attached to a transport")
         return self._impl
 
+    def __eq__(self, other):
+        if isinstance(other, CSASL):
+            return self._impl == (<CSASL>other)._impl
+        return NotImplemented
+
+    def __ne__(self, other):
+        if isinstance(other, CSASL):
+            return self._impl != (<CSASL>other)._impl
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(<size_t>self._impl)
+
+    def __repr__(self):
+        return "<%s.%s 0x%x ~ 0x%x>" % (type(self).__module__, type(self).__name__, id(self), <size_t>self._impl)
+
     @staticmethod
     def extended():
         """Whether a full SASL implementation (Cyrus) is linked, rather than the built-in subset."""

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Union
+from typing import Optional, Union
 
 from . import _cproton
 
@@ -39,6 +39,9 @@ class Disposition(_cproton.CDisposition):
     RELEASED = DispositionType.RELEASED
     MODIFIED = DispositionType.MODIFIED
 
+    def __init__(self, impl: object = None, local: bool = False) -> None:
+        raise TypeError("dispositions are reached through Delivery.local and Delivery.remote")
+
 
 class Delivery(_cproton.CDelivery):
     """One message transfer on a link, from creation until both ends settle it.
@@ -53,10 +56,13 @@ class Delivery(_cproton.CDelivery):
     RELEASED = DispositionType.RELEASED
     MODIFIED = DispositionType.MODIFIED
 
+    def __init__(self, impl: object = None) -> None:
+        raise TypeError("deliveries are made with Sender.send() or Link.delivery()")
+
     @staticmethod
-    def wrap(impl: object) -> None:
-        """Engine pointers are not exposed by cyproton; always None for None."""
-        return None
+    def wrap(impl: object) -> Optional[Delivery]:
+        """``impl`` when it is already a Delivery, else None (engine pointers are not exposed)."""
+        return impl if isinstance(impl, Delivery) else None
 
 
 

@@ -37,6 +37,18 @@ class Endpoint:
     #: The condition to send when this end closes (a :class:`Condition`), or None.
     condition: Optional[Condition] = None
 
+    # Connection, Session and Link provide these from their compiled bases; these definitions
+    # only document them for the mixin itself.
+    @property
+    def handler(self) -> Optional[Handler]:
+        """The handler for this endpoint's events (None: the parent's applies)."""
+        return None
+
+    @property
+    def remote_condition(self) -> Optional[Condition]:
+        """The condition the peer sent when it closed, or None."""
+        return None
+
 
 def _same(impl: Any, cls: type) -> Any:
     return impl if isinstance(impl, cls) else None
@@ -160,6 +172,9 @@ class Link(_cproton.CLink, Endpoint):
 
 class Sender(Link):
     """The sending end of a link."""
+
+    #: Set to an iterator of tags to choose this link's delivery tags yourself.
+    tag_generator: Any = None
 
     def send(self, obj: Union[bytes, Message, Any], tag: Optional[str] = None) -> Union[int, Delivery]:
         """Send ``obj``: a :class:`Message` becomes one new delivery (returned); anything else with a

@@ -545,6 +545,9 @@ class IOHandler(Handler):
     transports; cyproton's compiled event loop does that itself, so this handler has nothing to do
     and every method is a no-op."""
 
+    def __init__(self) -> None:
+        pass
+
     @staticmethod
     def update(transport: Any, selectable: Any, now: float) -> None:
         """No-op: socket interest is managed by the compiled loop."""

@@ -842,11 +842,13 @@ class Container(Reactor):
         ``sni``, ``max_frame_size``, ``offered_capabilities``, ``desired_capabilities``,
         ``properties``, ``container_id``.
         """
-        if not url and not urls and not address:
+        if not url and not urls:
+            # As in python-qpid-proton: without a url, the configuration file decides (``address``
+            # is accepted for compatibility and not used).
             from ._reconnect import connect_arguments_from_config
             settings = connect_arguments_from_config()
             return self._connect_from_config(settings, handler, reconnect, heartbeat, kwargs)
-        return self._connect(url=url or address, urls=urls, handler=handler, reconnect=reconnect,
+        return self._connect(url=url, urls=urls, handler=handler, reconnect=reconnect,
                              heartbeat=heartbeat, ssl_domain=ssl_domain, **kwargs)
 
     def _connect_from_config(self, settings: Dict[str, Any], handler: Any, reconnect: Any, heartbeat: Any,
@@ -912,7 +914,8 @@ class Container(Reactor):
             if url.password:
                 conn.password = url.password
         transport.bind(conn)
-        self._connect_transport(transport, url.host or "localhost", int(url.port or 5672))
+        port = url.port
+        self._connect_transport(transport, url.host or "localhost", 5672 if port in (None, "") else int(port))
 
     def listen(self, url: Union[str, Url], ssl_domain: Optional[SSLDomain] = None) -> Acceptor:
         """Accept AMQP connections on the host and port of ``url`` (port 0: any free port)."""

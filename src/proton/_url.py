@@ -20,9 +20,10 @@ programs compare ``str(url)`` and read the parts back:
 * a ``Url`` compares equal to anything whose ``str()`` is the same text, and is not hashable
   (it is mutable). :class:`Url.Port` is not hashable either.
 
-Two deliberate departures, both where python-qpid-proton fails with an unrelated internal error:
-assigning ``None`` to :attr:`Url.host`, or ``None`` or ``""`` to :attr:`Url.path`, clears it, and a
-value that is neither a string nor a ``Url`` raises ``TypeError``.
+Deliberate departures, all where python-qpid-proton fails with an unrelated internal error:
+assigning ``None`` to :attr:`Url.host`, or ``None`` or ``""`` to :attr:`Url.path`, clears it; a
+value that is neither a string nor a ``Url`` raises ``TypeError``; and a ``port=`` keyword replaces
+an unreadable port in the text instead of raising ``ValueError`` while the keyword is checked.
 
 This is a leaf module: it imports only the standard library.
 """
@@ -104,7 +105,7 @@ class Url:
         empty.
     :type url: ``str``, :class:`Url` or ``None``
     :param defaults: when true (the default), call :meth:`defaults` once the parts are set.
-    :type defaults: ``bool``
+    :type defaults: bool
     :param kwargs: parts to set after parsing, by attribute name: ``scheme``, ``username``,
         ``password``, ``host``, ``port``, ``path``. (There is no ``user`` keyword.)
     :raise AttributeError: if a keyword names no attribute of a ``Url``.
@@ -268,17 +269,16 @@ class Url:
 
     def _location(self) -> str:
         """The ``user:password@host:port`` part, credentials percent-encoded."""
-        credentials = ""
-        if self.username:
-            credentials = quote(self.username)
-        if self.password:
-            credentials += ":" + quote(self.password)
-        if self.username or self.password:
-            credentials += "@"
         address = self._host or ""
         if self._port:
             address = "%s:%s" % (address, self._port)
-        return credentials + address
+        user, secret = self.username, self.password
+        if not (user or secret):
+            return address
+        credentials = quote(user) if user else ""
+        if secret:
+            credentials = "%s:%s" % (credentials, quote(secret))
+        return "%s@%s" % (credentials, address)
 
     def __str__(self) -> str:
         location = self._location()
