@@ -9,6 +9,7 @@ from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, u
 from libc.stdint cimport intptr_t
 from libc.stdlib cimport realloc
 from libc.string cimport memcpy, memset, strlen
+from cpython.dict cimport PyDict_SetItem
 from cpython.number cimport PyNumber_Index
 from cpython.object cimport PyObject
 
@@ -48,6 +49,7 @@ cdef extern from *:
 include "errors.pyx"
 include "scan.pyx"
 include "codec.pyx"
+include "decode.pyx"
 include "message.pyx"
 include "wrapper.pyx"
 include "engine.pyx"

@@ -18,6 +18,7 @@ cdef object T_Described = None, T_Array = None, T_UNDESCRIBED = None
 cdef object T_AnnotationDict = None, T_PropertyDict = None, T_SymbolList = None
 cdef object T_UnmappedType = None
 cdef object T_Data = None
+cdef object T_annotation_key = None     # proton._data._symbolize_or_ulong (AnnotationDict's key check)
 cdef object T_UUID = _uuid_mod.UUID
 
 # Depth guard: a nested value deeper than this is refused rather than overflowing the C stack.
@@ -61,6 +62,7 @@ def register_types(**types):
     T_PropertyDict = types["PropertyDict"]
     T_SymbolList = types["SymbolList"]
     T_UnmappedType = types.get("UnmappedType")
+    T_annotation_key = types.get("annotation_key")
     T_Data = types.get("Data")
 
 
@@ -269,6 +271,43 @@ cdef int put_value(pn_data_t *d, object o, int depth) except -1:
 # ---------------------------------------------------------------------------------------------
 # AMQP -> Python
 
+cdef inline object new_int(object cls, object value):
+    """An instance of the int subclass ``cls`` without running its __init__ checks (decoded values
+    are in range by construction)."""
+    return int.__new__(cls, value)
+
+
+cdef object _safe_unknown = _uuid_mod.SafeUUID.unknown
+cdef object _object_setattr = object.__setattr__
+
+
+cdef object new_annotation_dict(object source):
+    """An AnnotationDict (raise_on_error off) holding ``source``'s items, str keys made symbols.
+
+    Built in C: the same result as ``AnnotationDict(source, raise_on_error=False)``."""
+    cdef object result = T_AnnotationDict.__new__(T_AnnotationDict)
+    cdef Py_ssize_t pos = 0
+    cdef PyObject *k
+    cdef PyObject *v
+    cdef object key
+    result.validation_fn = T_annotation_key
+    result.raise_on_error = False
+    if type(source) is dict or isinstance(source, dict):
+        while PyDict_Next(source, &pos, &k, &v):
+            key = <object>k
+            if type(key) is str:
+                key = T_symbol(key)
+            elif isinstance(key, str) and type(key) is not T_symbol:
+                key = T_symbol(key)
+            PyDict_SetItem(result, key, <object>v)
+    else:
+        for key, value in source.items():
+            if isinstance(key, str) and type(key) is not T_symbol:
+                key = T_symbol(key)
+            PyDict_SetItem(result, key, value)
+    return result
+
+
 cdef inline object bytes_to_str(c_types.pn_bytes_t b):
     return PyUnicode_DecodeUTF8(b.start, b.size, NULL)
 
@@ -278,7 +317,11 @@ cdef inline object bytes_to_bytes(c_types.pn_bytes_t b):
 
 
 cdef object uuid_from_raw(const char *raw):
-    return T_UUID(bytes=PyBytes_FromStringAndSize(raw, 16))
+    # uuid.UUID(bytes=...) validates its arguments in Python; build the (immutable) object directly.
+    u = T_UUID.__new__(T_UUID)
+    _object_setattr(u, "int", int.from_bytes(PyBytes_FromStringAndSize(raw, 16), "big"))
+    _object_setattr(u, "is_safe", _safe_unknown)
+    return u
 
 
 cdef object get_map(pn_data_t *d, int depth):
@@ -365,36 +408,36 @@ cdef object get_value(pn_data_t *d, int depth):
     if t == c_codec.PN_DOUBLE:
         return c_codec.pn_data_get_double(d)
     if t == c_codec.PN_ULONG:
-        return T_ulong(c_codec.pn_data_get_ulong(d))
+        return new_int(T_ulong, c_codec.pn_data_get_ulong(d))
     if t == c_codec.PN_INT:
-        return T_int32(c_codec.pn_data_get_int(d))
+        return new_int(T_int32, c_codec.pn_data_get_int(d))
     if t == c_codec.PN_UINT:
-        return T_uint(c_codec.pn_data_get_uint(d))
+        return new_int(T_uint, c_codec.pn_data_get_uint(d))
     if t == c_codec.PN_DESCRIBED:
         return get_described(d, depth + 1)
     if t == c_codec.PN_TIMESTAMP:
-        return T_timestamp(c_codec.pn_data_get_timestamp(d))
+        return new_int(T_timestamp, c_codec.pn_data_get_timestamp(d))
     if t == c_codec.PN_UUID:
         uu = c_codec.pn_data_get_uuid(d)
         return uuid_from_raw(uu.bytes)
     if t == c_codec.PN_ARRAY:
         return get_array(d, depth + 1)
     if t == c_codec.PN_UBYTE:
-        return T_ubyte(c_codec.pn_data_get_ubyte(d))
+        return new_int(T_ubyte, c_codec.pn_data_get_ubyte(d))
     if t == c_codec.PN_USHORT:
-        return T_ushort(c_codec.pn_data_get_ushort(d))
+        return new_int(T_ushort, c_codec.pn_data_get_ushort(d))
     if t == c_codec.PN_BYTE:
-        return T_byte(c_codec.pn_data_get_byte(d))
+        return new_int(T_byte, c_codec.pn_data_get_byte(d))
     if t == c_codec.PN_SHORT:
-        return T_short(c_codec.pn_data_get_short(d))
+        return new_int(T_short, c_codec.pn_data_get_short(d))
     if t == c_codec.PN_FLOAT:
         return T_float32(c_codec.pn_data_get_float(d))
     if t == c_codec.PN_CHAR:
         return char_value(c_codec.pn_data_get_char(d))
     if t == c_codec.PN_DECIMAL32:
-        return T_decimal32(c_codec.pn_data_get_decimal32(d))
+        return new_int(T_decimal32, c_codec.pn_data_get_decimal32(d))
     if t == c_codec.PN_DECIMAL64:
-        return T_decimal64(c_codec.pn_data_get_decimal64(d))
+        return new_int(T_decimal64, c_codec.pn_data_get_decimal64(d))
     if t == c_codec.PN_DECIMAL128:
         dec = c_codec.pn_data_get_decimal128(d)
         return T_decimal128(PyBytes_FromStringAndSize(dec.bytes, 16))

@@ -697,6 +697,20 @@ cdef class CLink(CEndpoint):
 
     # -- sender ------------------------------------------------------------------------------
 
+    def send(self, obj, tag=None):
+        """Send ``obj``: a :class:`Message` becomes one new delivery (returned); anything else with a
+        ``send(sender, tag=...)`` method is asked to send itself; bytes are streamed into the
+        current delivery (the byte count is returned).
+
+        :param tag: delivery tag for the new delivery; a fresh one is made when omitted.
+        """
+        cdef object kind = type(obj)
+        if kind is T_Message or (isinstance(obj, CMessage) and kind.send is T_Message.send):
+            return send_message(self, <CMessage>obj, tag)
+        if hasattr(obj, "send"):
+            return obj.send(self, tag=tag)
+        return self.stream(obj)
+
     def offered(self, int n):
         """Tell the peer how many messages this sender could send."""
         c_link.pn_link_offered(self._l(), n)

@@ -11,6 +11,7 @@
 # handlers of MessagingHandler run their per-delivery logic here, in C.
 
 from cpython.dict cimport PyDict_GetItem
+from cpython.object cimport PyTypeObject, Py_TYPE
 
 
 # -- event types ------------------------------------------------------------------------------
@@ -55,7 +56,8 @@ cdef class CEvent:
 
     cdef int _number
     cdef object _type
-    cdef object _clsname
+    cdef object _clsname               # set for Python contexts; engine ones are named on demand
+    cdef const pn_class_t *_cls
     cdef object _pycontext             # the context when it is a Python object
     cdef pn_connection_t *_conn
     cdef pn_session_t *_sess
@@ -82,25 +84,31 @@ cdef class CEvent:
         """The :class:`EventType`."""
         return self._type
 
+    cdef object _class_name(self):
+        if self._clsname is None and self._cls != NULL:
+            self._clsname = c_object.pn_class_name(self._cls).decode()
+        return self._clsname
+
     @property
     def clazz(self):
         """Name of the engine class of the context ("pn_connection", "pn_link", ...)."""
-        return self._clsname
+        return self._class_name()
 
     @property
     def context(self):
         """The object the event is about: a Delivery, Link, Session, Connection, Transport or other."""
         if self._pycontext is not None:
             return self._pycontext
-        if self._clsname == "pn_delivery":
+        name = self._class_name()
+        if name == "pn_delivery":
             return wrap_delivery(self._dlv)
-        if self._clsname == "pn_link":
+        if name == "pn_link":
             return wrap_link(self._link)
-        if self._clsname == "pn_session":
+        if name == "pn_session":
             return wrap_session(self._sess)
-        if self._clsname == "pn_connection":
+        if name == "pn_connection":
             return wrap_connection(self._conn)
-        if self._clsname == "pn_transport":
+        if name == "pn_transport":
             return wrap_transport(self._trans)
         return None
 
@@ -221,8 +229,7 @@ cdef CEvent event_from_engine(pn_event_t *pe, object container):
     ev._container = container
     capture(ev, c_event.pn_event_connection(pe), c_event.pn_event_session(pe), c_event.pn_event_link(pe),
             c_event.pn_event_delivery(pe), c_event.pn_event_transport(pe))
-    if cls != NULL:
-        ev._clsname = c_object.pn_class_name(cls).decode()
+    ev._cls = cls
     return ev
 
 
@@ -304,23 +311,30 @@ cdef object FORWARD_MARK = "_cyproton_forward"
 
 
 cdef inline object instance_dict(object obj):
-    try:
-        return PyObject_GenericGetDict(obj, NULL)
-    except (AttributeError, TypeError):
+    """The instance dict of ``obj``, or None when its type has none (no exception on the way)."""
+    cdef PyTypeObject *tp = <PyTypeObject *>Py_TYPE(obj)
+    if tp.tp_dictoffset == 0:
         return None
+    return PyObject_GenericGetDict(obj, NULL)
 
 
 cdef int method_kind(object handler, object name) except -1:
     """How ``handler`` answers ``name``: M_NONE, M_FORWARD or M_CALL (cached per class)."""
     cdef object cls = type(handler)
-    cdef object key = (cls, name)
     cdef PyObject *found
+    cdef dict per_class
     inst = instance_dict(handler)
     if inst is not None and PyDict_GetItem(inst, name) != NULL:
         return M_CALL
-    found = PyDict_GetItem(_method_cache, key)
-    if found != NULL:
-        return <int><object>found
+    found = PyDict_GetItem(_method_cache, cls)
+    if found == NULL:
+        per_class = {}
+        _method_cache[cls] = per_class
+    else:
+        per_class = <dict>found
+        found = PyDict_GetItem(per_class, name)
+        if found != NULL:
+            return <int><object>found
     func = None
     for klass in cls.__mro__:
         func = klass.__dict__.get(name)
@@ -332,7 +346,7 @@ cdef int method_kind(object handler, object name) except -1:
         kind = M_FORWARD
     else:
         kind = M_CALL
-    _method_cache[key] = kind
+    per_class[name] = kind
     return kind
 
 

@@ -218,6 +218,11 @@ cdef pn_handle_t TAG_KEY = <pn_handle_t>&_TAG_KEY_ANCHOR
 cdef object _TAG_GENERATOR = "tag_generator"
 
 
+def _send_message(CLink link, CMessage msg, tag):
+    """Encode ``msg`` and send it on ``link`` as one new delivery; return the Delivery."""
+    return send_message(link, msg, tag)
+
+
 cdef class _TagCounter:
     """Per-link counter for delivery tags, kept in the link's record."""
     cdef uint64_t last
@@ -263,7 +268,7 @@ def _delivery_tag(CLink link):
     return PyUnicode_DecodeUTF8(buf, n, NULL)
 
 
-def _send_message(CLink link, CMessage msg, tag):
+cdef object send_message(CLink link, CMessage msg, object tag):
     """Encode ``msg`` and send it on ``link`` as one new delivery; return the Delivery."""
     cdef pn_link_t *l = link._l()
     cdef char tagbuf[24]

@@ -169,7 +169,7 @@ cdef int put_section(pn_data_t *d, object value) except -1:
 cdef inline object annotation_map(object value):
     """Decoded delivery and message annotations come back as AnnotationDict, like python-qpid-proton."""
     if type(value) is dict:
-        return T_AnnotationDict(value, raise_on_error=False)
+        return new_annotation_dict(value)
     return value
 
 
@@ -199,6 +199,13 @@ cdef object check_property_keys(object props):
     return props
 
 
+# Settable fields in the order of CMessage._assign.
+cdef dict MESSAGE_FIELD_INDEX = {name: i for i, name in enumerate((
+    "inferred", "durable", "priority", "ttl", "first_acquirer", "delivery_count", "id", "correlation_id", "user_id",
+    "address", "subject", "reply_to", "content_type", "content_encoding", "expiry_time", "creation_time", "group_id",
+    "group_sequence", "reply_to_group_id", "instructions", "annotations"))}
+
+
 cdef class CMessage:
     """Fields of an AMQP message; base of :class:`proton.Message`."""
 
@@ -223,8 +230,67 @@ cdef class CMessage:
         self.body = body
         if kwargs:
             for name, value in kwargs.items():
-                getattr(self, name)     # only known fields (AttributeError otherwise)
-                setattr(self, name, value)
+                index = MESSAGE_FIELD_INDEX.get(name)
+                if index is not None:
+                    self._assign(<int>index, value)
+                elif name == "body" or name == "properties" or name == "footer":
+                    setattr(self, name, value)
+                else:
+                    getattr(self, name)     # only existing attributes (AttributeError otherwise)
+                    setattr(self, name, value)
+
+    cdef int _assign(self, int field, object value) except -1:
+        """Set one field (by its index in MESSAGE_FIELD_INDEX), with the same checks as its setter."""
+        if field == 0:    # inferred
+            self._inferred = bool(value)
+        elif field == 1:    # durable
+            self._durable = bool(value)
+        elif field == 2:    # priority
+            self._priority = as_integer(value)
+        elif field == 3:    # ttl
+            self._ttl = int(value * 1000)
+        elif field == 4:    # first_acquirer
+            self._first_acquirer = bool(value)
+        elif field == 5:    # delivery_count
+            self._delivery_count = as_integer(value)
+        elif field == 6:    # id
+            self._id = checked_msgid(value, "id")
+        elif field == 7:    # correlation_id
+            self._correlation_id = checked_msgid(value, "correlation_id")
+        elif field == 8:    # user_id
+            if value is None:
+                self._user_id = None
+            elif isinstance(value, str):
+                self._user_id = value.encode("utf-8")
+            elif isinstance(value, (bytes, bytearray, memoryview)):
+                self._user_id = bytes(value)
+            else:
+                raise TypeError("Message.user_id must be bytes, not %s" % type(value).__name__)
+        elif field == 9:    # address
+            self._address = optional_str(value, "address")
+        elif field == 10:    # subject
+            self._subject = optional_str(value, "subject")
+        elif field == 11:    # reply_to
+            self._reply_to = optional_str(value, "reply_to")
+        elif field == 12:    # content_type
+            self._content_type = optional_str(value, "content_type")
+        elif field == 13:    # content_encoding
+            self._content_encoding = optional_str(value, "content_encoding")
+        elif field == 14:    # expiry_time
+            self._expiry_time = int(value * 1000)
+        elif field == 15:    # creation_time
+            self._creation_time = int(value * 1000)
+        elif field == 16:    # group_id
+            self._group_id = optional_str(value, "group_id")
+        elif field == 17:    # group_sequence
+            self._group_sequence = as_integer(value)
+        elif field == 18:    # reply_to_group_id
+            self._reply_to_group_id = optional_str(value, "reply_to_group_id")
+        elif field == 19:    # instructions
+            self.instruction_dict = new_annotation_dict(value) if isinstance(value, dict) else value
+        elif field == 20:    # annotations
+            self.annotation_dict = new_annotation_dict(value) if isinstance(value, dict) else value
+        return 0
 
     cdef void _reset(self):
         self._inferred = self._durable = self._first_acquirer = False
@@ -253,7 +319,7 @@ cdef class CMessage:
 
     @inferred.setter
     def inferred(self, value):
-        self._inferred = bool(value)
+        self._assign(0, value)
 
     @property
     def durable(self):
@@ -262,7 +328,7 @@ cdef class CMessage:
 
     @durable.setter
     def durable(self, value):
-        self._durable = bool(value)
+        self._assign(1, value)
 
     @property
     def priority(self):
@@ -271,7 +337,7 @@ cdef class CMessage:
 
     @priority.setter
     def priority(self, value):
-        self._priority = as_integer(value)
+        self._assign(2, value)
 
     @property
     def ttl(self):
@@ -280,7 +346,7 @@ cdef class CMessage:
 
     @ttl.setter
     def ttl(self, value):
-        self._ttl = int(value * 1000)
+        self._assign(3, value)
 
     @property
     def first_acquirer(self):
@@ -289,7 +355,7 @@ cdef class CMessage:
 
     @first_acquirer.setter
     def first_acquirer(self, value):
-        self._first_acquirer = bool(value)
+        self._assign(4, value)
 
     @property
     def delivery_count(self):
@@ -298,7 +364,7 @@ cdef class CMessage:
 
     @delivery_count.setter
     def delivery_count(self, value):
-        self._delivery_count = as_integer(value)
+        self._assign(5, value)
 
     # -- properties --------------------------------------------------------------------------
 
@@ -309,7 +375,7 @@ cdef class CMessage:
 
     @id.setter
     def id(self, value):
-        self._id = checked_msgid(value, "id")
+        self._assign(6, value)
 
     @property
     def correlation_id(self):
@@ -318,7 +384,7 @@ cdef class CMessage:
 
     @correlation_id.setter
     def correlation_id(self, value):
-        self._correlation_id = checked_msgid(value, "correlation_id")
+        self._assign(7, value)
 
     @property
     def user_id(self):
@@ -327,14 +393,7 @@ cdef class CMessage:
 
     @user_id.setter
     def user_id(self, value):
-        if value is None:
-            self._user_id = None
-        elif isinstance(value, str):
-            self._user_id = value.encode("utf-8")
-        elif isinstance(value, (bytes, bytearray, memoryview)):
-            self._user_id = bytes(value)
-        else:
-            raise TypeError("Message.user_id must be bytes, not %s" % type(value).__name__)
+        self._assign(8, value)
 
     @property
     def address(self):
@@ -343,7 +402,7 @@ cdef class CMessage:
 
     @address.setter
     def address(self, value):
-        self._address = optional_str(value, "address")
+        self._assign(9, value)
 
     @property
     def subject(self):
@@ -352,7 +411,7 @@ cdef class CMessage:
 
     @subject.setter
     def subject(self, value):
-        self._subject = optional_str(value, "subject")
+        self._assign(10, value)
 
     @property
     def reply_to(self):
@@ -361,7 +420,7 @@ cdef class CMessage:
 
     @reply_to.setter
     def reply_to(self, value):
-        self._reply_to = optional_str(value, "reply_to")
+        self._assign(11, value)
 
     @property
     def content_type(self):
@@ -370,7 +429,7 @@ cdef class CMessage:
 
     @content_type.setter
     def content_type(self, value):
-        self._content_type = optional_str(value, "content_type")
+        self._assign(12, value)
 
     @property
     def content_encoding(self):
@@ -379,7 +438,7 @@ cdef class CMessage:
 
     @content_encoding.setter
     def content_encoding(self, value):
-        self._content_encoding = optional_str(value, "content_encoding")
+        self._assign(13, value)
 
     @property
     def expiry_time(self):
@@ -388,7 +447,7 @@ cdef class CMessage:
 
     @expiry_time.setter
     def expiry_time(self, value):
-        self._expiry_time = int(value * 1000)
+        self._assign(14, value)
 
     @property
     def creation_time(self):
@@ -397,7 +456,7 @@ cdef class CMessage:
 
     @creation_time.setter
     def creation_time(self, value):
-        self._creation_time = int(value * 1000)
+        self._assign(15, value)
 
     @property
     def group_id(self):
@@ -406,7 +465,7 @@ cdef class CMessage:
 
     @group_id.setter
     def group_id(self, value):
-        self._group_id = optional_str(value, "group_id")
+        self._assign(16, value)
 
     @property
     def group_sequence(self):
@@ -415,7 +474,7 @@ cdef class CMessage:
 
     @group_sequence.setter
     def group_sequence(self, value):
-        self._group_sequence = as_integer(value)
+        self._assign(17, value)
 
     @property
     def reply_to_group_id(self):
@@ -424,7 +483,7 @@ cdef class CMessage:
 
     @reply_to_group_id.setter
     def reply_to_group_id(self, value):
-        self._reply_to_group_id = optional_str(value, "reply_to_group_id")
+        self._assign(18, value)
 
     # -- annotation maps ---------------------------------------------------------------------
 
@@ -435,9 +494,7 @@ cdef class CMessage:
 
     @instructions.setter
     def instructions(self, value):
-        if isinstance(value, dict):
-            value = T_AnnotationDict(value, raise_on_error=False)
-        self.instruction_dict = value
+        self._assign(19, value)
 
     @property
     def annotations(self):
@@ -446,9 +503,7 @@ cdef class CMessage:
 
     @annotations.setter
     def annotations(self, value):
-        if isinstance(value, dict):
-            value = T_AnnotationDict(value, raise_on_error=False)
-        self.annotation_dict = value
+        self._assign(20, value)
 
     # -- encoding ----------------------------------------------------------------------------
 
@@ -553,38 +608,125 @@ cdef class CMessage:
         return 0
 
     cdef int _decode_raw(self, const unsigned char *p, Py_ssize_t n) except -1:
+        """Decode the sections in ``p[0:n]`` straight into this message's fields."""
         cdef Py_ssize_t footer_start, footer_end
-        cdef pn_message_t *m
-        cdef pn_data_t *fd
         if n == 0:
             raise MessageException("[%d]: no message data to decode" % c_error.PN_UNDERFLOW)
         if scan_message(p, n, &footer_start, &footer_end) < 0:
             raise MessageException("[%d]: malformed message encoding (%d bytes)" % (c_error.PN_ARG_ERR, n))
-        m = acquire_message()
+        self._reset()
         try:
-            msg_check(m, c_message.pn_message_decode(m, <const char *>p, n))
-            try:
-                self._read(m)
-            except (UnicodeDecodeError, ValueError, OverflowError, DataException) as exc:
-                raise MessageException("[%d]: undecodable message content: %s" % (c_error.PN_ARG_ERR, exc)) from exc
-        finally:
-            release_message(m)
-        self.footer = None
-        if footer_start >= 0:
-            fd = c_codec.pn_data(4)
-            try:
-                data_check(fd, <int>c_codec.pn_data_decode(fd, <const char *>&p[footer_start],
-                                                          footer_end - footer_start))
-                self.footer = get_section(fd)
-            except (UnicodeDecodeError, ValueError, OverflowError, DataException) as exc:
-                raise MessageException("[%d]: undecodable message footer: %s" % (c_error.PN_ARG_ERR, exc)) from exc
-            finally:
-                c_codec.pn_data_free(fd)
+            self._read_sections(p, n)
+        except (UnicodeDecodeError, ValueError, OverflowError, DataException) as exc:
+            raise MessageException("[%d]: undecodable message content: %s" % (c_error.PN_ARG_ERR, exc)) from exc
+        return 0
+
+    cdef int _read_sections(self, const unsigned char *p, Py_ssize_t n) except -1:
+        cdef Py_ssize_t pos = 0
+        cdef int64_t code
+        while pos < n:
+            pos += 1                                    # the 0x00 of the described section
+            code = section_code(p, pos, n)
+            pos = scan_value(p, pos, n, 1)              # past the descriptor
+            if code == S_HEADER:
+                self._read_header(p, &pos, n)
+                continue
+            if code == S_PROPERTIES:
+                self._read_properties(p, &pos, n)
+                continue
+            if code < S_HEADER or code > S_FOOTER:
+                pos = scan_value(p, pos, n, 1)          # a section we do not know: skipped
+                continue
+            value = read_value(p, &pos, n, 1)
+            if code == S_DELIVERY_ANNOTATIONS:
+                self.instruction_dict = annotation_map(value)
+            elif code == S_MESSAGE_ANNOTATIONS:
+                self.annotation_dict = annotation_map(value)
+            elif code == S_APPLICATION_PROPERTIES:
+                self.properties = value
+            elif code == S_DATA or code == S_AMQP_SEQUENCE:
+                self.body = value
+                self._inferred = True
+            elif code == S_AMQP_VALUE:
+                self.body = value
+                self._inferred = False
+            else:
+                self.footer = value
+        return 0
+
+    cdef int _read_header(self, const unsigned char *p, Py_ssize_t *pos, Py_ssize_t n) except -1:
+        cdef Py_ssize_t count, k, stop
+        cdef uint64_t v
+        stop = list_open(p, pos, n, &count)
+        if stop < 0:
+            pos[0] = scan_value(p, pos[0], n, 1)
+            return 0
+        for k in range(count):
+            present = read_uint_field(p, pos, stop, &v)
+            if not present:
+                continue
+            if k == 0:
+                self._durable = v != 0
+            elif k == 1:
+                self._priority = <uint8_t>v if v <= 255 else self._priority
+            elif k == 2:
+                self._ttl = <uint32_t>v if v <= 0xFFFFFFFF else 0
+            elif k == 3:
+                self._first_acquirer = v != 0
+            elif k == 4:
+                self._delivery_count = <uint32_t>v if v <= 0xFFFFFFFF else 0
+        pos[0] = stop
+        return 0
+
+    cdef int _read_properties(self, const unsigned char *p, Py_ssize_t *pos, Py_ssize_t n) except -1:
+        cdef Py_ssize_t count, k, stop
+        cdef uint64_t v
+        stop = list_open(p, pos, n, &count)
+        if stop < 0:
+            pos[0] = scan_value(p, pos[0], n, 1)
+            return 0
+        for k in range(count):
+            if k == 8 or k == 9 or k == 11:
+                if read_uint_field(p, pos, stop, &v):
+                    if k == 8:
+                        self._expiry_time = <int64_t>v
+                    elif k == 9:
+                        self._creation_time = <int64_t>v
+                    else:
+                        self._group_sequence = <uint32_t>v
+                continue
+            value = read_value(p, pos, stop, 1)
+            if k == 0:
+                self._id = msgid_value(value)
+            elif k == 1:
+                self._user_id = value if type(value) is bytes else None
+            elif k == 2:
+                self._address = text_field(value)
+            elif k == 3:
+                self._subject = text_field(value)
+            elif k == 4:
+                self._reply_to = text_field(value)
+            elif k == 5:
+                self._correlation_id = msgid_value(value)
+            elif k == 6:
+                self._content_type = text_field(value)
+            elif k == 7:
+                self._content_encoding = text_field(value)
+            elif k == 10:
+                self._group_id = text_field(value)
+            elif k == 12:
+                self._reply_to_group_id = text_field(value)
+        pos[0] = stop
         return 0
 
     cpdef decode(self, data):
         """Replace every field with those decoded from ``data`` (the bytes of one message)."""
         cdef const unsigned char[::1] view
+        if type(data) is bytes:
+            if PyBytes_GET_SIZE(data) == 0:
+                raise MessageException("[%d]: no message data to decode" % c_error.PN_UNDERFLOW)
+            self._decode_raw(<const unsigned char *>PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
+            return
         if isinstance(data, str):
             raise TypeError("Message.decode() needs bytes, not str")
         view = data

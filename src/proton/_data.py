@@ -144,7 +144,8 @@ class ubyte(int):
     """
 
     def __init__(self, i: int) -> None:
-        _reject_negative(i, "ubyte")
+        if i < 0:  # inline: this runs for every value built
+            _reject_negative(i, "ubyte")
 
     __repr__ = _tagged_repr("ubyte", int.__repr__)
 
@@ -157,7 +158,8 @@ class ushort(int):
     """
 
     def __init__(self, i: int) -> None:
-        _reject_negative(i, "ushort")
+        if i < 0:  # inline: this runs for every value built
+            _reject_negative(i, "ushort")
 
     __repr__ = _tagged_repr("ushort", int.__repr__)
 
@@ -184,7 +186,8 @@ class ulong(int):
     """
 
     def __init__(self, u64: int) -> None:
-        _reject_negative(u64, "ulong")
+        if u64 < 0:  # inline: this runs for every value built
+            _reject_negative(u64, "ulong")
 
     __repr__ = _tagged_repr("ulong", int.__repr__)
 
@@ -333,6 +336,9 @@ def _key_value_pairs(source: Any) -> Iterator[Tuple[Any, Any]]:
 class RestrictedKeyDict(dict[Any, Any]):
     """A ``dict`` that runs every key through a validation function on the way in.
 
+    Instances keep their two settings in slots (no per-instance ``__dict__``): decoding makes one
+    of these for every message's annotations, so they must be cheap to create.
+
     Keys added by item assignment, :meth:`update` and the constructor are
     checked; other ``dict`` methods (``setdefault``, ``|=`` ...) are left as
     they are in ``dict`` and store keys unchecked.
@@ -344,6 +350,8 @@ class RestrictedKeyDict(dict[Any, Any]):
         wrong type are stored unchanged instead of refused.
     :param kwargs: further initial items, by name.
     """
+
+    __slots__ = ("validation_fn", "raise_on_error")
 
     def __init__(
         self,
@@ -395,6 +403,8 @@ class PropertyDict(RestrictedKeyDict):
     :param kwargs: further initial items, by name.
     """
 
+    __slots__ = ()
+
     def __init__(self, e: Optional[Any] = None, raise_on_error: bool = True, **kwargs: Any) -> None:
         super().__init__(_symbolize, e, raise_on_error, **kwargs)
 
@@ -414,6 +424,8 @@ class AnnotationDict(RestrictedKeyDict):
     :param raise_on_error: refuse other keys (default) or keep them.
     :param kwargs: further initial items, by name.
     """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -582,5 +594,5 @@ _cproton.register_types(
     byte=byte, short=short, int32=int32, float32=float32, decimal32=decimal32, decimal64=decimal64,
     decimal128=decimal128, Described=Described, Array=Array, UNDESCRIBED=UNDESCRIBED,
     AnnotationDict=AnnotationDict, PropertyDict=PropertyDict, SymbolList=SymbolList,
-    UnmappedType=UnmappedType, Data=Data,
+    UnmappedType=UnmappedType, Data=Data, annotation_key=_symbolize_or_ulong,
 )

@@ -36,9 +36,6 @@ class Message(_cproton.CMessage):
 
     DEFAULT_PRIORITY = 4
 
-    def __init__(self, body: Any = None, **kwargs: Any) -> None:
-        super().__init__(body, **kwargs)
-
 
     def send(self, sender: Sender, tag: Optional[str] = None) -> Delivery:
         """Encode the message and send it on ``sender`` as one delivery.

@@ -1,0 +1,325 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# A direct AMQP decoder: encoded bytes to Python values in one pass, without building an
+# engine data tree first. Message.decode uses it for every section. Input reaching it has
+# already passed scan_message() (scan.pyx), so every size and count is known to fit; the
+# reads below still never go past ``end``.
+
+cdef inline uint16_t rd16(const unsigned char *p) noexcept nogil:
+    return (<uint16_t>p[0] << 8) | p[1]
+
+
+cdef inline uint64_t rd64(const unsigned char *p) noexcept nogil:
+    return (<uint64_t>be32(p) << 32) | be32(p + 4)
+
+
+cdef inline int pn_type_of(unsigned char code) noexcept nogil:
+    """The engine's type number for an AMQP format code (as Array.type reports it)."""
+    if code == 0x40:
+        return c_codec.PN_NULL
+    if code == 0x41 or code == 0x42 or code == 0x56:
+        return c_codec.PN_BOOL
+    if code == 0x50:
+        return c_codec.PN_UBYTE
+    if code == 0x51:
+        return c_codec.PN_BYTE
+    if code == 0x60:
+        return c_codec.PN_USHORT
+    if code == 0x61:
+        return c_codec.PN_SHORT
+    if code == 0x43 or code == 0x52 or code == 0x70:
+        return c_codec.PN_UINT
+    if code == 0x54 or code == 0x71:
+        return c_codec.PN_INT
+    if code == 0x73:
+        return c_codec.PN_CHAR
+    if code == 0x44 or code == 0x53 or code == 0x80:
+        return c_codec.PN_ULONG
+    if code == 0x55 or code == 0x81:
+        return c_codec.PN_LONG
+    if code == 0x83:
+        return c_codec.PN_TIMESTAMP
+    if code == 0x72:
+        return c_codec.PN_FLOAT
+    if code == 0x82:
+        return c_codec.PN_DOUBLE
+    if code == 0x74:
+        return c_codec.PN_DECIMAL32
+    if code == 0x84:
+        return c_codec.PN_DECIMAL64
+    if code == 0x94:
+        return c_codec.PN_DECIMAL128
+    if code == 0x98:
+        return c_codec.PN_UUID
+    if code == 0xa0 or code == 0xb0:
+        return c_codec.PN_BINARY
+    if code == 0xa1 or code == 0xb1:
+        return c_codec.PN_STRING
+    if code == 0xa3 or code == 0xb3:
+        return c_codec.PN_SYMBOL
+    if code == 0x45 or code == 0xc0 or code == 0xd0:
+        return c_codec.PN_LIST
+    if code == 0xc1 or code == 0xd1:
+        return c_codec.PN_MAP
+    if code == 0xe0 or code == 0xf0:
+        return c_codec.PN_ARRAY
+    return c_codec.PN_INVALID
+
+
+cdef object read_body(const unsigned char *p, unsigned char code, Py_ssize_t *pos, Py_ssize_t end, int depth):
+    """The value whose constructor ``code`` was read; its payload starts at ``pos[0]``."""
+    cdef Py_ssize_t i = pos[0], size, count, n, k
+    cdef float f
+    cdef double dbl
+    cdef uint32_t u32
+    cdef uint64_t u64
+    cdef unsigned char element
+    cdef object descriptor, result
+    cdef list items
+    cdef dict mapping
+    if depth > MAX_DEPTH:
+        raise DataException("value nested more than %d levels deep" % MAX_DEPTH)
+    # fixed width
+    if code == 0x40:
+        return None
+    if code == 0x41:
+        return True
+    if code == 0x42:
+        return False
+    if code == 0x45:
+        return []
+    if code == 0x43:
+        return new_int(T_uint, 0)
+    if code == 0x44:
+        return new_int(T_ulong, 0)
+    if code == 0x53:
+        pos[0] = i + 1
+        return new_int(T_ulong, p[i])
+    if code == 0x52:
+        pos[0] = i + 1
+        return new_int(T_uint, p[i])
+    if code == 0x55:
+        pos[0] = i + 1
+        return <int8_t>p[i]
+    if code == 0x54:
+        pos[0] = i + 1
+        return new_int(T_int32, <int8_t>p[i])
+    if code == 0x56:
+        pos[0] = i + 1
+        return p[i] != 0
+    if code == 0x50:
+        pos[0] = i + 1
+        return new_int(T_ubyte, p[i])
+    if code == 0x51:
+        pos[0] = i + 1
+        return new_int(T_byte, <int8_t>p[i])
+    if code == 0x60:
+        pos[0] = i + 2
+        return new_int(T_ushort, rd16(p + i))
+    if code == 0x61:
+        pos[0] = i + 2
+        return new_int(T_short, <int16_t>rd16(p + i))
+    if code == 0x70:
+        pos[0] = i + 4
+        return new_int(T_uint, be32(p + i))
+    if code == 0x71:
+        pos[0] = i + 4
+        return new_int(T_int32, <int32_t>be32(p + i))
+    if code == 0x72:
+        pos[0] = i + 4
+        u32 = be32(p + i)
+        memcpy(&f, &u32, 4)
+        return T_float32(f)
+    if code == 0x73:
+        pos[0] = i + 4
+        return char_value(be32(p + i))
+    if code == 0x74:
+        pos[0] = i + 4
+        return new_int(T_decimal32, be32(p + i))
+    if code == 0x80:
+        pos[0] = i + 8
+        return new_int(T_ulong, rd64(p + i))
+    if code == 0x81:
+        pos[0] = i + 8
+        return <int64_t>rd64(p + i)
+    if code == 0x82:
+        pos[0] = i + 8
+        u64 = rd64(p + i)
+        memcpy(&dbl, &u64, 8)
+        return dbl
+    if code == 0x83:
+        pos[0] = i + 8
+        return new_int(T_timestamp, <int64_t>rd64(p + i))
+    if code == 0x84:
+        pos[0] = i + 8
+        return new_int(T_decimal64, rd64(p + i))
+    if code == 0x94:
+        pos[0] = i + 16
+        return T_decimal128(PyBytes_FromStringAndSize(<const char *>p + i, 16))
+    if code == 0x98:
+        pos[0] = i + 16
+        return uuid_from_raw(<const char *>p + i)
+    # variable width
+    if code == 0xa0 or code == 0xa1 or code == 0xa3 or code == 0xb0 or code == 0xb1 or code == 0xb3:
+        if code < 0xb0:
+            size = p[i]
+            i += 1
+        else:
+            size = be32(p + i)
+            i += 4
+        pos[0] = i + size
+        if code == 0xa0 or code == 0xb0:
+            return PyBytes_FromStringAndSize(<const char *>p + i, size)
+        result = PyUnicode_DecodeUTF8(<const char *>p + i, size, NULL)
+        if code == 0xa3 or code == 0xb3:
+            return T_symbol(result)
+        return result
+    # compound and array: size, count, then the content
+    if code == 0xc0 or code == 0xc1 or code == 0xe0:
+        size = p[i]
+        count = p[i + 1]
+        i += 2
+        n = i - 1 + size
+    else:
+        size = be32(p + i)
+        count = be32(p + i + 4)
+        i += 8
+        n = i - 4 + size
+    pos[0] = n
+    if code == 0xc0 or code == 0xd0:
+        items = []
+        for k in range(count):
+            items.append(read_value(p, &i, n, depth + 1))
+        return items
+    if code == 0xc1 or code == 0xd1:
+        mapping = {}
+        for k in range(0, count, 2):
+            key = read_value(p, &i, n, depth + 1)
+            mapping[key] = read_value(p, &i, n, depth + 1)
+        return mapping
+    # arrays
+    descriptor = T_UNDESCRIBED
+    items = []
+    if count == 0 and i >= n:
+        return T_Array(descriptor, c_codec.PN_NULL)
+    element = p[i]
+    i += 1
+    if element == 0x00:
+        descriptor = read_value(p, &i, n, depth + 1)
+        element = p[i]
+        i += 1
+    for k in range(count):
+        items.append(read_body(p, element, &i, n, depth + 1))
+    return T_Array(descriptor, pn_type_of(element), *items)
+
+
+cdef object read_value(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t end, int depth):
+    """The complete value at ``pos[0]`` (advanced past it)."""
+    cdef unsigned char code
+    if pos[0] >= end:
+        raise DataException("[%d]: truncated AMQP value" % c_error.PN_UNDERFLOW)
+    code = p[pos[0]]
+    pos[0] += 1
+    if code == 0x00:
+        descriptor = read_value(p, pos, end, depth + 1)
+        value = read_value(p, pos, end, depth + 1)
+        return T_Described(descriptor, value)
+    return read_body(p, code, pos, end, depth)
+
+
+cdef inline object list_field(list fields, Py_ssize_t i):
+    return fields[i] if i < len(fields) else None
+
+
+cdef inline object msgid_value(object v):
+    """A message-id field as the engine keeps it: ulong, uuid, binary or string (non-negative int and
+    long ids, which some peers send, become ulong); anything else is dropped."""
+    cdef object t = type(v)
+    if t is T_ulong or t is T_int32:
+        return int(v) if v >= 0 else None
+    if t is int:
+        return v if v >= 0 else None
+    if t is str or t is bytes or t is T_UUID:
+        return v
+    return None
+
+
+cdef inline object text_field(object v):
+    if v is None:
+        return None
+    if type(v) is str:
+        return v
+    if isinstance(v, str):
+        return str(v)
+    return None
+
+
+# Section descriptors (AMQP 1.0 part 3)
+DEF S_HEADER = 0x70
+DEF S_DELIVERY_ANNOTATIONS = 0x71
+DEF S_MESSAGE_ANNOTATIONS = 0x72
+DEF S_PROPERTIES = 0x73
+DEF S_APPLICATION_PROPERTIES = 0x74
+DEF S_DATA = 0x75
+DEF S_AMQP_SEQUENCE = 0x76
+DEF S_AMQP_VALUE = 0x77
+DEF S_FOOTER = 0x78
+
+
+# -- reading the header and properties lists field by field, without building Python lists -----
+
+cdef Py_ssize_t list_open(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t end, Py_ssize_t *count) except -2:
+    """Enter the list at ``pos[0]``: return the offset where its content ends (pos[0] moves to the
+    first element, ``count`` gets the element count); -1 when the value is not a list."""
+    cdef unsigned char code = p[pos[0]]
+    cdef Py_ssize_t i = pos[0] + 1
+    if code == 0x45:
+        count[0] = 0
+        pos[0] = i
+        return i
+    if code == 0xc0:
+        count[0] = p[i + 1]
+        pos[0] = i + 2
+        return i + 1 + p[i]
+    if code == 0xd0:
+        count[0] = be32(p + i + 4)
+        pos[0] = i + 8
+        return i + 4 + be32(p + i)
+    return -1
+
+
+cdef bint read_uint_field(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t end, uint64_t *out) except -1:
+    """An unsigned integer (or boolean) field: True and ``out`` set when present, False for null or
+    another type (then skipped)."""
+    cdef unsigned char code = p[pos[0]]
+    cdef Py_ssize_t i = pos[0] + 1
+    if code == 0x40:
+        pos[0] = i
+        return False
+    if code == 0x41 or code == 0x42:
+        out[0] = code == 0x41
+        pos[0] = i
+        return True
+    if code == 0x56 or code == 0x50 or code == 0x52 or code == 0x53:
+        out[0] = p[i]
+        pos[0] = i + 1
+        return True
+    if code == 0x43 or code == 0x44:
+        out[0] = 0
+        pos[0] = i
+        return True
+    if code == 0x60:
+        out[0] = rd16(p + i)
+        pos[0] = i + 2
+        return True
+    if code == 0x70:
+        out[0] = be32(p + i)
+        pos[0] = i + 4
+        return True
+    if code == 0x80 or code == 0x83:
+        out[0] = rd64(p + i)
+        pos[0] = i + 8
+        return True
+    pos[0] = scan_value(p, pos[0], end, 1)
+    return False
