@@ -401,8 +401,7 @@ cdef class CReactor:
         system.epoll_ctl(self.epfd, system.EPOLL_CTL_ADD, self.wakefd, &ev)
 
     def __dealloc__(self):
-        for conn in self._conns:
-            (<SocketConn>conn).shutdown()
+        # Only frees: each socket's own deallocator closes its descriptor.
         if self.wakefd >= 0:
             system.close(self.wakefd)
         if self.epfd >= 0:
@@ -750,8 +749,14 @@ cdef class CReactor:
 
     def _shutdown_io(self):
         """Close every socket still open (after the loop ends)."""
+        cdef SocketConn conn
         for c in list(self._conns):
-            (<SocketConn>c).io_error("container stopped")
+            conn = <SocketConn>c
+            conn.io_error("container stopped")
+            if conn.transport != NULL:
+                # break the transport <-> socket reference cycle that normally ends at TRANSPORT_CLOSED
+                record_set(c_transport.pn_transport_attachments(conn.transport), IO_KEY, None)
+        self._conns = []
         for src in list(self._sources):
             if isinstance(src, ListenSource):
                 (<ListenSource>src).close()

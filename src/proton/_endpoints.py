@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Union
 from . import _cproton
 from ._condition import Condition
 from ._data import PropertyDict, SymbolList
-from ._delivery import Delivery
+from ._delivery import Delivery, Disposition
 from ._handler import Handler
 from ._message import Message
 
@@ -217,5 +217,5 @@ class Terminus(_cproton.CTerminus):
 
 _cproton.register_engine_types(
     Connection=Connection, Session=Session, Sender=Sender, Receiver=Receiver, Terminus=Terminus,
-    Delivery=Delivery, Condition=Condition, Handler=Handler, Message=Message,
+    Delivery=Delivery, Disposition=Disposition, Condition=Condition, Handler=Handler, Message=Message,
 )
