@@ -7,8 +7,8 @@
 
 from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdint cimport intptr_t
-from libc.stdlib cimport realloc
-from libc.string cimport memcpy, memset, strlen
+from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcpy, memmove, memset, strlen
 from cpython.dict cimport PyDict_SetItem
 from cpython.number cimport PyNumber_Index
 from cpython.object cimport PyObject
@@ -30,7 +30,8 @@ from includes.c_types cimport ssize_t
 from includes.c_error cimport pn_error_t
 from includes.c_message cimport pn_message_t
 from includes.python cimport (PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE, PyDict_Next,
-                              PyLong_FromUnsignedLongLong, PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8)
+                              PyLong_FromUnsignedLongLong, PyObject_GenericSetAttr, PyUnicode_AsUTF8AndSize,
+                              PyUnicode_DecodeUTF8, _PyLong_FromByteArray)
 
 cdef extern from *:
     """
@@ -50,6 +51,7 @@ include "errors.pyx"
 include "scan.pyx"
 include "codec.pyx"
 include "decode.pyx"
+include "encode.pyx"
 include "message.pyx"
 include "wrapper.pyx"
 include "engine.pyx"

@@ -316,11 +316,17 @@ cdef inline object bytes_to_bytes(c_types.pn_bytes_t b):
     return PyBytes_FromStringAndSize(b.start, b.size)
 
 
+cdef object _INT_ATTR = "int"
+cdef object _IS_SAFE_ATTR = "is_safe"
+
+
 cdef object uuid_from_raw(const char *raw):
-    # uuid.UUID(bytes=...) validates its arguments in Python; build the (immutable) object directly.
+    # uuid.UUID(bytes=...) validates its arguments in Python; build the (immutable) object directly,
+    # setting its two slots the way object.__setattr__ would.
     u = T_UUID.__new__(T_UUID)
-    _object_setattr(u, "int", int.from_bytes(PyBytes_FromStringAndSize(raw, 16), "big"))
-    _object_setattr(u, "is_safe", _safe_unknown)
+    value = _PyLong_FromByteArray(<const unsigned char *>raw, 16, 0, 0)
+    PyObject_GenericSetAttr(u, _INT_ATTR, <PyObject *>value)
+    PyObject_GenericSetAttr(u, _IS_SAFE_ATTR, <PyObject *>_safe_unknown)
     return u
 
 
@@ -582,6 +588,13 @@ cdef class CData:
 
     def decode(self, encoded):
         """Decode one value from ``encoded`` and append it; return the number of bytes consumed."""
+        cdef ssize_t n
+        cdef pn_data_t *d = self._d()
+        if type(encoded) is bytes and PyBytes_GET_SIZE(encoded):
+            n = c_codec.pn_data_decode(d, PyBytes_AS_STRING(encoded), PyBytes_GET_SIZE(encoded))
+            if n < 0:
+                data_check(d, <int>n)
+            return n
         if isinstance(encoded, str):
             raise TypeError("Data.decode() needs bytes, not str")
         return data_decode_one(self._d(), encoded)

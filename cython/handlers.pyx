@@ -280,8 +280,7 @@ cdef object send_message(CLink link, CMessage msg, object tag):
     cdef ssize_t sent
     cdef bytes encoded = None
     if msg.footer is None:
-        size = msg._encode_scratch()
-        data = _scratch_buffer.start
+        size = msg._encode_scratch(&data)
     else:
         encoded = msg.encode()
         size = PyBytes_GET_SIZE(encoded)
@@ -301,6 +300,7 @@ cdef object send_message(CLink link, CMessage msg, object tag):
     if sent < 0:
         check(<int>sent, c_link.pn_link_error(l), LinkException)
     c_link.pn_link_advance(l)
+    _spare_buffers.clear()
     # Wrap (taking a reference) before settling: settling may drop the engine's last reference.
     delivery = make_wrapper(T_Delivery, d, True)
     if c_link.pn_link_snd_settle_mode(l) == c_link.PN_SND_SETTLED:

@@ -14,6 +14,10 @@ cdef c_types.pn_rwbytes_t _scratch_buffer
 _scratch_buffer.size = 0
 _scratch_buffer.start = NULL
 cdef pn_data_t *_footer_data = NULL
+# The direct encoder's buffer, reused by every encode (see CMessage._encode_scratch).
+cdef EncodeBuffer _encoder = EncodeBuffer()
+cdef bint _encoder_busy = False
+cdef list _spare_buffers = []
 
 
 cdef pn_message_t *acquire_message() except NULL:
@@ -558,8 +562,8 @@ cdef class CMessage:
         c_codec.pn_data_exit(_footer_data)
         return data_encode(_footer_data)
 
-    cdef Py_ssize_t _encode_scratch(self) except -1:
-        """Encode the message (without footer) into the module's scratch buffer; return the size."""
+    cdef Py_ssize_t _encode_engine(self) except -1:
+        """Encode through the engine's message encoder into the scratch buffer; return the size."""
         cdef pn_message_t *m = acquire_message()
         cdef ssize_t n
         try:
@@ -571,10 +575,106 @@ cdef class CMessage:
             release_message(m)
         return n
 
+    cdef int _encode_direct(self, EncodeBuffer b) except -1:
+        """Encode into ``b`` without the engine; GIVE_UP when a section needs the engine's encoder."""
+        cdef ListWriter w = ListWriter()
+        cdef Py_ssize_t desc_at, value_at
+        cdef unsigned char first
+        b.size = 0
+        section_start(b, 0x70)
+        list_begin(b, w)
+        if self._durable:
+            w.field()
+            b.byte(0x41)
+        else:
+            opt_null(w)
+        if self._priority != c_message.PN_DEFAULT_PRIORITY:
+            w.field()
+            b.byte(0x50)
+            b.byte(self._priority)
+        else:
+            opt_null(w)
+        opt_uint(w, self._ttl != 0, self._ttl)
+        if self._first_acquirer:
+            w.field()
+            b.byte(0x41)
+        else:
+            opt_null(w)
+        opt_uint(w, self._delivery_count != 0, self._delivery_count)
+        list_end(w)
+        if self.instruction_dict is not None and enc_section(b, 0x71, self.instruction_dict) == GIVE_UP:
+            return GIVE_UP
+        if self.annotation_dict is not None and enc_section(b, 0x72, self.annotation_dict) == GIVE_UP:
+            return GIVE_UP
+        section_start(b, 0x73)
+        list_begin(b, w)
+        opt_msgid(w, self._id)
+        if self._user_id is None:
+            opt_null(w)
+        else:
+            w.field()
+            b.variable(0xa0, 0xb0, PyBytes_AS_STRING(self._user_id), PyBytes_GET_SIZE(self._user_id))
+        opt_text(w, self._address, 0xa1, 0xb1)
+        opt_text(w, self._subject, 0xa1, 0xb1)
+        opt_text(w, self._reply_to, 0xa1, 0xb1)
+        opt_msgid(w, self._correlation_id)
+        opt_text(w, self._content_type, 0xa3, 0xb3)
+        opt_text(w, self._content_encoding, 0xa3, 0xb3)
+        opt_timestamp(w, self._expiry_time)
+        opt_timestamp(w, self._creation_time)
+        opt_text(w, self._group_id, 0xa1, 0xb1)
+        opt_uint(w, self._group_id is not None or self._group_sequence != 0, self._group_sequence)
+        opt_text(w, self._reply_to_group_id, 0xa1, 0xb1)
+        list_end(w)
+        if self.properties is not None:
+            if isinstance(self.properties, dict):
+                check_property_keys(self.properties)
+            if enc_section(b, 0x74, self.properties) == GIVE_UP:
+                return GIVE_UP
+        if self.body is not None:
+            section_start(b, 0x77)
+            desc_at = b.size - 1
+            value_at = b.size
+            if enc_value(b, self.body, 0) == GIVE_UP:
+                return GIVE_UP
+            if self._inferred:
+                first = b.data[value_at]
+                if first == 0xa0 or first == 0xb0:
+                    b.data[desc_at] = 0x75
+                elif first == 0x45 or first == 0xc0 or first == 0xd0:
+                    b.data[desc_at] = 0x76
+        return 0
+
+    cdef Py_ssize_t _encode_scratch(self, const char **out) except -1:
+        """Encode the message (without footer); ``out`` receives where the bytes are (valid until
+        the next encode on this thread); returns the size."""
+        global _encoder_busy
+        cdef EncodeBuffer b
+        if not _encoder_busy:
+            b = _encoder
+            _encoder_busy = True
+        else:
+            b = EncodeBuffer()
+        try:
+            if self._encode_direct(b) != GIVE_UP:
+                if b is not _encoder:
+                    # another encode was in progress on this thread's buffer: keep ours alive
+                    _spare_buffers.append(b)
+                out[0] = <const char *>b.data
+                return b.size
+        finally:
+            if b is _encoder:
+                _encoder_busy = False
+        n = self._encode_engine()
+        out[0] = _scratch_buffer.start
+        return n
+
     cpdef bytes encode(self):
         """The AMQP encoding of the message, as bytes."""
-        cdef Py_ssize_t n = self._encode_scratch()
-        cdef bytes out = PyBytes_FromStringAndSize(_scratch_buffer.start, n)
+        cdef const char *data
+        cdef Py_ssize_t n = self._encode_scratch(&data)
+        cdef bytes out = PyBytes_FromStringAndSize(data, n)
+        _spare_buffers.clear()
         if self.footer is not None:
             out += self._encode_footer()
         return out
@@ -743,3 +843,9 @@ cdef class CMessage:
             if value:
                 parts.append("%s=%r" % (name, value))
         return "Message(%s)" % ", ".join(parts)
+
+
+def _encode_with_engine(CMessage msg):
+    """The message encoded by the engine's own encoder (tests compare it with the direct one)."""
+    cdef Py_ssize_t n = msg._encode_engine()
+    return PyBytes_FromStringAndSize(_scratch_buffer.start, n)

@@ -16,7 +16,6 @@ from cpython.ref cimport Py_DECREF, Py_INCREF
 cdef extern from "Python.h":
     int PyObject_GenericSetDict(object o, object value, void *context) except -1
     object PyObject_GenericGetDict(object o, void *context)
-    int PyObject_GenericSetAttr(object o, object name, PyObject *value) except -1
 
 
 # -- a pn_class for Python objects ------------------------------------------------------------

@@ -12,3 +12,5 @@ cdef extern from "Python.h":
     bint PyDict_Next(object p, Py_ssize_t *ppos, PyObject **pkey, PyObject **pvalue)
     object PyLong_FromUnsignedLongLong(unsigned long long v)
     object PyLong_FromLongLong(long long v)
+    object _PyLong_FromByteArray(const unsigned char *bytes, size_t n, int little_endian, int is_signed)
+    int PyObject_GenericSetAttr(object o, object name, PyObject *value) except -1
