@@ -36,7 +36,8 @@ install: system-deps $(VPY)
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q "setuptools>=64" wheel "Cython>=3.1,<4" "pytest>=7" "hypothesis>=6"
+	$(VPY) -m pip install -q "setuptools>=64" wheel "Cython>=3.1,<4" "pytest>=7" "hypothesis>=6" \
+		opentelemetry-api opentelemetry-sdk opentracing
 
 system-deps: $(STAMP)/apt-build
 system-test-deps: $(STAMP)/apt-test

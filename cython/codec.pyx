@@ -40,7 +40,7 @@ def register_types(**types):
     """Called once by proton._data with the Python value classes the codec maps."""
     global T_symbol, T_char, T_timestamp, T_ubyte, T_ushort, T_uint, T_ulong, T_byte, T_short
     global T_int32, T_float32, T_decimal32, T_decimal64, T_decimal128, T_Described, T_Array
-    global T_UNDESCRIBED, T_AnnotationDict, T_PropertyDict, T_SymbolList, T_UnmappedType, T_Data
+    global T_UNDESCRIBED, T_AnnotationDict, T_PropertyDict, T_SymbolList, T_UnmappedType, T_Data, T_annotation_key
     T_symbol = types["symbol"]
     T_char = types["char"]
     T_timestamp = types["timestamp"]

@@ -15,18 +15,21 @@ import time as _time
 DEF MAX_READY = 256
 DEF READ_ROUNDS = 8
 
-# Event numbers the loop itself produces (the engine's numbering).
+# Numbers of the events the loop itself produces; proton._events registers them (python-qpid-proton
+# numbers the reactor events as extended types, not with the engine's numbers).
 cdef int EV_REACTOR_INIT = c_event.PN_REACTOR_INIT
 cdef int EV_REACTOR_QUIESCED = c_event.PN_REACTOR_QUIESCED
 cdef int EV_REACTOR_FINAL = c_event.PN_REACTOR_FINAL
 cdef int EV_TIMER_TASK = c_event.PN_TIMER_TASK
-cdef int EV_SELECTABLE_INIT = c_event.PN_SELECTABLE_INIT
-cdef int EV_SELECTABLE_UPDATED = c_event.PN_SELECTABLE_UPDATED
-cdef int EV_SELECTABLE_READABLE = c_event.PN_SELECTABLE_READABLE
-cdef int EV_SELECTABLE_WRITABLE = c_event.PN_SELECTABLE_WRITABLE
-cdef int EV_SELECTABLE_EXPIRED = c_event.PN_SELECTABLE_EXPIRED
-cdef int EV_SELECTABLE_ERROR = c_event.PN_SELECTABLE_ERROR
-cdef int EV_SELECTABLE_FINAL = c_event.PN_SELECTABLE_FINAL
+
+
+def register_loop_events(*, reactor_init, reactor_quiesced, reactor_final, timer_task, **selectable_events):
+    """Called by proton._events with the numbers of the loop's own event types."""
+    global EV_REACTOR_INIT, EV_REACTOR_QUIESCED, EV_REACTOR_FINAL, EV_TIMER_TASK
+    EV_REACTOR_INIT = reactor_init
+    EV_REACTOR_QUIESCED = reactor_quiesced
+    EV_REACTOR_FINAL = reactor_final
+    EV_TIMER_TASK = timer_task
 
 
 cdef inline double monotonic() noexcept nogil:

@@ -44,6 +44,10 @@ class Endpoint:
         """The handler for this endpoint's events (None: the parent's applies)."""
         return None
 
+    @handler.setter
+    def handler(self, handler: Optional[Handler]) -> None:
+        raise NotImplementedError("set the handler on a Connection, Session or Link")
+
     @property
     def remote_condition(self) -> Optional[Condition]:
         """The condition the peer sent when it closed, or None."""

@@ -32,7 +32,8 @@ class EventType:
             if number is None:
                 number = next(self._next_extended)
             if name is None:
-                name = _ENGINE_NAMES.get(number, str(number))
+                known = _ENGINE_NAMES.get(number)
+                name = f"PN_{known.upper()}" if known else str(number)
             self.name = name
             self.number = number
             self.method = method if method is not None else f"on_{name}"
@@ -46,9 +47,11 @@ class EventType:
         return self.name
 
 
-# Engine event numbers (proton/event.h) and their names.
+# Engine event numbers (proton/event.h) and their handler names. The engine's own name for each is
+# "PN_" plus the upper-cased handler name; the reactor and selectable events are not engine events
+# and, as in python-qpid-proton, are numbered as extended types (10000 up, in this order).
 _ENGINE_NAMES = {
-    1: "reactor_init", 2: "reactor_quiesced", 3: "reactor_final", 4: "timer_task",
+    4: "timer_task",
     5: "connection_init", 6: "connection_bound", 7: "connection_unbound", 8: "connection_local_open",
     9: "connection_remote_open", 10: "connection_local_close", 11: "connection_remote_close",
     12: "connection_final", 13: "session_init", 14: "session_local_open", 15: "session_remote_open",
@@ -56,10 +59,12 @@ _ENGINE_NAMES = {
     20: "link_local_open", 21: "link_remote_open", 22: "link_local_close", 23: "link_remote_close",
     24: "link_local_detach", 25: "link_remote_detach", 26: "link_flow", 27: "link_final", 28: "delivery",
     29: "transport", 30: "transport_authenticated", 31: "transport_error", 32: "transport_head_closed",
-    33: "transport_tail_closed", 34: "transport_closed", 35: "selectable_init", 36: "selectable_updated",
-    37: "selectable_readable", 38: "selectable_writable", 39: "selectable_error", 40: "selectable_expired",
-    41: "selectable_final",
+    33: "transport_tail_closed", 34: "transport_closed",
 }
+_LOOP_EVENTS = (
+    "reactor_init", "reactor_quiesced", "reactor_final", "selectable_init", "selectable_updated",
+    "selectable_readable", "selectable_writable", "selectable_expired", "selectable_error", "selectable_final",
+)
 
 
 def _dispatch(handler: Any, method: str, *args: Any) -> None:
@@ -124,12 +129,16 @@ def _engine_type(number: int, method: str) -> EventType:
     return EventType(number=number, method=method)
 
 
-# The engine's event types, as attributes of Event (Event.DELIVERY, ...).
+# The event types, as attributes of Event (Event.DELIVERY, ...): the engine's, then the loop's.
 for _number, _name in _ENGINE_NAMES.items():
     setattr(Event, _name.upper(), _engine_type(_number, f"on_{_name}"))
+for _name in _LOOP_EVENTS:
+    setattr(Event, _name.upper(), EventType(name=_name))
 del _number, _name
 
 _cproton.register_event_types(EventType.TYPES, Event)
+_cproton.register_loop_events(**{name: getattr(Event, name.upper()).number for name in _LOOP_EVENTS},
+                              timer_task=Event.TIMER_TASK.number)
 
 
 class Collector(_cproton.CCollector):

@@ -578,4 +578,6 @@ class PythonIO:
     on_selectable_updated = _empty("on_selectable_updated", "No-op.")
     on_selectable_final = _empty("on_selectable_final", "No-op.")
     on_reactor_quiesced = _empty("on_reactor_quiesced", "No-op.")
-    on_unhandled = _noop(lambda self, method, *args: None)
+    @_noop
+    def on_unhandled(self, method: str, event: Event) -> None:
+        """No-op."""

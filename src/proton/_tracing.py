@@ -27,13 +27,14 @@ to Jaeger-instrumented python-qpid-proton programs can install a Jaeger propagat
 follow their traces. When the library injects nothing (no tracer configured) the annotation is not
 added. Received maps that are not string to string maps are ignored.
 
-**Tags.** Both spans carry ``message_bus.destination`` (the link's target address when sending,
-its source address when receiving, or the target's when the source has none), ``peer.address`` (``host:port`` of the socket's peer),
-``peer.hostname`` (the connection's host name) and ``component`` (``proton-message-tracing``),
-each only when known, and a producer or consumer span kind (OpenTelemetry's ``SpanKind``, or the
-OpenTracing ``span.kind`` tag). The send span adds ``delivery-tag`` and, once settled,
-``delivery-terminal-state`` (``ACCEPTED``, ``REJECTED``, ``RELEASED``, ``MODIFIED`` ...) with a
-``delivery settled`` event. A receive span whose handler raises :class:`Reject` or
+**Tags.** Both spans carry ``message_bus.destination`` (the link's target address when sending;
+its source address when receiving, or its target's when the source has none), ``peer.address``
+(``host:port`` of the socket's peer), ``peer.hostname`` (the connection's host name) and
+``component`` (``proton-message-tracing``), each only when known, and a producer or consumer span
+kind (OpenTelemetry's ``SpanKind``, or the OpenTracing ``span.kind`` tag). The send span adds
+``delivery-tag`` and, once settled, ``delivery-terminal-state`` (``ACCEPTED``, ``REJECTED``,
+``RELEASED``, ``MODIFIED`` ...) with a ``delivery settled`` event; it is kept as ``delivery.span``
+on the delivery :meth:`Sender.send` returns. A receive span whose handler raises :class:`Reject` or
 :class:`Release` gets a ``message rejected`` or ``message released`` event; any other exception is
 recorded as an error and raised on.
 
@@ -56,6 +57,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import logging
 import os
 import sys
@@ -102,8 +104,6 @@ Carrier = Dict[str, str]
 class _Backend:
     """What the patched classes ask of a tracing library. One subclass per library."""
 
-    name = "none"
-
     def new_tracer(self, service_name: str) -> Any:
         """The tracer for ``service_name`` (called once per process)."""
         raise NotImplementedError
@@ -128,14 +128,11 @@ class _Backend:
 class _OpenTelemetry(_Backend):
     """OpenTelemetry: the API's tracers and its global propagator."""
 
-    name = "opentelemetry"
-
     def __init__(self) -> None:
-        from opentelemetry import context, propagate, trace
-
-        self._context = context
-        self._propagate = propagate
-        self._trace = trace
+        # Imported by name: the libraries are optional, and mypy need not find them.
+        self._context = importlib.import_module("opentelemetry.context")
+        self._propagate = importlib.import_module("opentelemetry.propagate")
+        self._trace = importlib.import_module("opentelemetry.trace")
 
     def new_tracer(self, service_name: str) -> Any:
         return self._trace.get_tracer(service_name)
@@ -184,22 +181,16 @@ class _OpenTelemetry(_Backend):
 class _OpenTracing(_Backend):
     """OpenTracing: the global tracer, Jaeger's when nothing else is registered."""
 
-    name = "opentracing"
-
     def __init__(self) -> None:
-        import opentracing
-        from opentracing.ext import tags
-        from opentracing.propagation import Format
-
-        self._opentracing = opentracing
-        self._tags = tags
-        self._text_map = Format.TEXT_MAP
+        self._opentracing = importlib.import_module("opentracing")
+        self._tags = importlib.import_module("opentracing.ext.tags")
+        self._text_map = importlib.import_module("opentracing.propagation").Format.TEXT_MAP
+        self._jaeger: Any = None
+        self._jaeger_missing: Optional[ImportError] = None
         try:
-            import jaeger_client
-        except ImportError:
-            self._jaeger: Any = None
-        else:
-            self._jaeger = jaeger_client
+            self._jaeger = importlib.import_module("jaeger_client")
+        except ImportError as missing:
+            self._jaeger_missing = missing
 
     def new_tracer(self, service_name: str) -> Any:
         ot = self._opentracing
@@ -208,8 +199,8 @@ class _OpenTracing(_Backend):
             config.initialize_tracer()
             atexit.register(self._flush)
         elif not ot.is_global_tracer_registered():
-            log.warning("proton.tracing: no OpenTracing tracer is registered and jaeger_client is not installed; "
-                        "spans go to the no-op tracer")
+            log.warning("proton.tracing: no OpenTracing tracer is registered and jaeger_client cannot be imported "
+                        "(%s): spans go to OpenTracing's no-op tracer", self._jaeger_missing)
         return ot.global_tracer()
 
     def _flush(self) -> None:
@@ -339,7 +330,10 @@ def _tags(address: Optional[str], connection: Optional[Connection]) -> Tags:
 
 
 def _address(terminus: Optional[Terminus]) -> Optional[str]:
-    return None if terminus is None else terminus.address  # type: ignore[no-any-return]
+    if terminus is None:
+        return None
+    address: Optional[str] = terminus.address
+    return address
 
 
 def _state_name(state: Any) -> Optional[str]:

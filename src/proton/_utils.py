@@ -11,7 +11,6 @@ or the timeout passes (:class:`~proton.Timeout`). A connection or link closed by
 from __future__ import annotations
 
 import collections
-import itertools
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Deque, List, Optional, Tuple, Union
@@ -387,6 +386,25 @@ class BlockingConnection(Handler):
             self.disconnected = event.transport.condition or "unknown"
 
 
+class AtomicCount:
+    """A counter that several threads may advance safely.
+
+    :param start: the value before the first :meth:`next`.
+    :param step: the increment.
+    """
+
+    def __init__(self, start: int = 0, step: int = 1) -> None:
+        self.count = start
+        self.step = step
+        self.lock = threading.Lock()
+
+    def next(self) -> int:
+        """Advance and return the new value."""
+        with self.lock:
+            self.count += self.step
+            return self.count
+
+
 class SyncRequestResponse(IncomingMessageHandler):
     """Request/response over a blocking connection: :meth:`call` sends a request with a reply-to
     address (a dynamic receiver) and a fresh correlation id, and returns the matching response.
@@ -395,8 +413,7 @@ class SyncRequestResponse(IncomingMessageHandler):
     :param address: where requests go (or set ``address`` on each request).
     """
 
-    correlation_id = itertools.count(1)
-    _id_lock = threading.Lock()
+    correlation_id = AtomicCount()
 
     def __init__(self, connection: BlockingConnection, address: Optional[str] = None) -> None:
         super().__init__()
@@ -411,8 +428,7 @@ class SyncRequestResponse(IncomingMessageHandler):
         if not self.address and not request.address:
             raise ValueError(f"Request message has no address: {request}")
         request.reply_to = self.reply_to
-        with self._id_lock:
-            correlation = str(next(SyncRequestResponse.correlation_id))
+        correlation = str(self.correlation_id.next())
         request.correlation_id = correlation
         self.sender.send(request)
 

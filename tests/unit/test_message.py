@@ -622,3 +622,15 @@ def test_footer_after_every_other_section():
     back = round_trip(message)
     assert same(back.footer, {symbol("f"): [1, 2]})
     assert same(back.body, EVERYTHING["body"])
+
+
+def test_annotation_maps_stay_usable_after_assignment_and_decode():
+    """The AnnotationDict a Message makes (on assignment and on decode) accepts new keys."""
+    msg = Message(annotations={"a": 1}, instructions={"i": 1})
+    msg.annotations["b"] = 2
+    msg.instructions[symbol("j")] = 3
+    copy = Message()
+    copy.decode(msg.encode())
+    copy.annotations["c"] = 4
+    assert copy.annotations == {symbol("a"): 1, symbol("b"): 2, symbol("c"): 4}
+    assert copy.instructions == {symbol("i"): 1, symbol("j"): 3}
