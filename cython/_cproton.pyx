@@ -30,7 +30,7 @@ from includes.c_types cimport ssize_t
 from includes.c_error cimport pn_error_t
 from includes.c_message cimport pn_message_t
 from includes.python cimport (PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE, PyDict_Next,
-                              PyLong_FromUnsignedLongLong, PyObject_GenericSetAttr, PyUnicode_AsUTF8AndSize,
+                              PyDict_GetItemWithError, PyLong_FromUnsignedLongLong, PyObject_GenericSetAttr, PyUnicode_AsUTF8AndSize,
                               PyUnicode_DecodeUTF8, _PyLong_FromByteArray)
 
 cdef extern from *:

@@ -201,6 +201,7 @@ cdef class CConnection(CEndpoint):
         if c == NULL:
             raise ProtonException("could not create a connection (out of memory?)")
         self._impl = c      # adopt the creation reference
+        share_attributes(self)
         return True
 
     @property
@@ -754,10 +755,18 @@ cdef class CDisposition:
     """Base of :class:`proton.Disposition`: a view of a delivery's local or remote state."""
 
     cdef pn_disposition_t *_impl
-    cdef object _owner        # the delivery wrapper (keeps the engine delivery alive)
+    # An engine reference to the delivery (not its Python wrapper: the wrapper caches this object, and
+    # a Python reference back would make a cycle that keeps the delivery unsettled-but-alive until the
+    # garbage collector runs, which stalls the engine's drain handling for the link).
+    cdef pn_delivery_t *_delivery
     cdef readonly bint local
     # Values set on a local disposition are written to the engine by Delivery.update().
     cdef object _data, _annotations, _condition
+
+    def __dealloc__(self):
+        if self._delivery != NULL:
+            c_object.pn_decref(self._delivery)
+            self._delivery = NULL
 
     cdef pn_disposition_t *_d(self) except NULL:
         if self._impl == NULL:
@@ -862,10 +871,11 @@ def register_disposition_type(cls):
     T_DispositionType = cls
 
 
-cdef object make_disposition(pn_disposition_t *d, object owner, bint local):
+cdef object make_disposition(pn_disposition_t *d, pn_delivery_t *delivery, bint local):
     cdef CDisposition disp = T_Disposition.__new__(T_Disposition)
     disp._impl = d
-    disp._owner = owner
+    disp._delivery = delivery
+    c_object.pn_incref(delivery)
     disp.local = local
     return disp
 
@@ -932,14 +942,14 @@ cdef class CDelivery(CWrapper):
     def local(self):
         """This end's disposition (settable fields are sent by :meth:`update`)."""
         if self._local is None:
-            self._local = make_disposition(c_delivery.pn_delivery_local(self._dl()), self, True)
+            self._local = make_disposition(c_delivery.pn_delivery_local(self._dl()), self._dl(), True)
         return self._local
 
     @property
     def remote(self):
         """The peer's disposition."""
         if self._remote is None:
-            self._remote = make_disposition(c_delivery.pn_delivery_remote(self._dl()), self, False)
+            self._remote = make_disposition(c_delivery.pn_delivery_remote(self._dl()), self._dl(), False)
         return self._remote
 
     def update(self, state):

@@ -170,6 +170,31 @@ cdef class CEvent:
             h = getattr(self._pycontext, "handler", None)
         return h
 
+    def __getattr__(self, name):
+        # Reached only when the normal lookup failed (python-qpid-proton's fallback): an attribute
+        # named after the context's class (or a base class) is the context itself; anything else is
+        # looked up on the context, None when absent.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        context = self.context
+        kind = type(context)
+        if kind.__name__.lower() == name or name in [base.__name__.lower() for base in kind.__bases__]:
+            return context
+        return getattr(context, name, None)
+
+    cdef object resolve_handler(self):
+        """The handler that applies (see :attr:`handler`), without a Python attribute lookup."""
+        h = None
+        if self._link != NULL:
+            h = handler_of(c_link.pn_link_attachments(self._link))
+        if h is None and self._sess != NULL:
+            h = handler_of(c_session.pn_session_attachments(self._sess))
+        if h is None and self._conn != NULL:
+            h = handler_of(c_connection.pn_connection_attachments(self._conn))
+        if h is None and self._pycontext is not None:
+            h = getattr(self._pycontext, "handler", None)
+        return h
+
     def dispatch(self, handler, type=None):
         """Deliver this event to ``handler`` and its children."""
         dispatch(handler, self, self._type if type is None else type)
@@ -318,44 +343,58 @@ cdef inline object instance_dict(object obj):
     return PyObject_GenericGetDict(obj, NULL)
 
 
-cdef int method_kind(object handler, object name) except -1:
-    """How ``handler`` answers ``name``: M_NONE, M_FORWARD or M_CALL (cached per class)."""
+cdef object _FunctionType = type(lambda: None)
+
+
+cdef object method_entry(object handler, object name):
+    """``(kind, function)`` for ``handler.<name>``, cached per class: the kind (M_NONE, M_FORWARD,
+    M_CALL) and, for a plain function defined on the class, the function itself (called without
+    making a bound method)."""
     cdef object cls = type(handler)
     cdef PyObject *found
     cdef dict per_class
     inst = instance_dict(handler)
-    if inst is not None and PyDict_GetItem(inst, name) != NULL:
-        return M_CALL
-    found = PyDict_GetItem(_method_cache, cls)
+    if inst is not None and PyDict_GetItemWithError(inst, name) != NULL:
+        return (M_CALL, None)
+    found = PyDict_GetItemWithError(_method_cache, cls)
     if found == NULL:
         per_class = {}
         _method_cache[cls] = per_class
     else:
         per_class = <dict>found
-        found = PyDict_GetItem(per_class, name)
+        found = PyDict_GetItemWithError(per_class, name)
         if found != NULL:
-            return <int><object>found
+            return <object>found
     func = None
     for klass in cls.__mro__:
         func = klass.__dict__.get(name)
         if func is not None:
             break
     if func is None or getattr(func, NOOP_MARK, False):
-        kind = M_NONE
+        entry = (M_NONE, None)
     elif getattr(func, FORWARD_MARK, False):
-        kind = M_FORWARD
+        entry = (M_FORWARD, None)
     else:
-        kind = M_CALL
-    per_class[name] = kind
-    return kind
+        entry = (M_CALL, func if type(func) is _FunctionType else None)
+    per_class[name] = entry
+    return entry
+
+
+cdef inline int method_kind(object handler, object name) except -1:
+    return <int>(<tuple>method_entry(handler, name))[0]
 
 
 cdef int call_method(object handler, object name, object event) except -1:
     """What python-qpid-proton's _dispatch does: call handler.<name>(event), else its on_unhandled;
     skipping our no-op defaults, and following forwarding defaults to the delegate directly."""
-    cdef int kind = method_kind(handler, name)
+    cdef tuple entry = <tuple>method_entry(handler, name)
+    cdef int kind = <int>entry[0]
     if kind == M_CALL:
-        getattr(handler, name)(event)
+        func = entry[1]
+        if func is not None:
+            func(handler, event)
+        else:
+            getattr(handler, name)(event)
     elif kind == M_FORWARD:
         delegate = getattr(handler, "delegate", None)
         if delegate is not None:

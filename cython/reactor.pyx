@@ -432,12 +432,26 @@ cdef class CReactor:
         self._timers += 1
         self.wakeup_if_other_thread()
 
+    def _next_deadline(self):
+        """When the next live timer is due (loop clock), or None."""
+        t = self.next_timer()
+        return None if t < 0 else t
+
+    def _fire_due_timers(self):
+        """Queue the timer events that are due now."""
+        self._now = monotonic()
+        self.fire_timers()
+
+    def _timer_cancelled(self):
+        # Task.cancel(): the task stays in the heap until it reaches the top, but no longer counts
+        # as work that keeps run() going.
+        self._timers -= 1
+
     cdef double next_timer(self):
         while self._timerheap:
             deadline, seq, task = self._timerheap[0]
             if task._cancelled:
                 _heapq.heappop(self._timerheap)
-                self._timers -= 1
                 continue
             return deadline
         return -1.0
@@ -447,7 +461,6 @@ cdef class CReactor:
             deadline, seq, task = self._timerheap[0]
             if task._cancelled:
                 _heapq.heappop(self._timerheap)
-                self._timers -= 1
                 continue
             if deadline > self._now:
                 break
@@ -638,7 +651,8 @@ cdef class CReactor:
             pe = c_event.pn_collector_peek(self._pcoll)
             if pe != NULL:
                 ev = event_from_engine(pe, self)
-                handler = ev.handler
+                # EventBase subclasses (application events) may define their own handler property.
+                handler = ev.resolve_handler() if type(ev) is T_Event else ev.handler
                 if handler is None:
                     handler = self._handler
                 dispatch(handler, ev, ev._type)
@@ -686,6 +700,15 @@ cdef class CReactor:
         cdef int64_t tick
         cdef uint64_t drain
         cdef SocketConn conn
+        # Before sleeping, give every connection the chance to write: output the engine produced
+        # without a transport event (a drain answered from a handler, say) must not wait for the
+        # next input.
+        for c in self._conns:
+            conn = <SocketConn>c
+            if not conn.dead and not conn.connecting:
+                conn.do_write()
+        if c_event.pn_collector_peek(self._pcoll) != NULL:
+            return 0
         t = self.next_timer()
         if t >= 0 and t < deadline:
             deadline = t

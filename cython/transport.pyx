@@ -77,6 +77,7 @@ cdef class CTransport(CWrapper):
             c_transport.pn_transport_set_server(t)
         install_log_sink(t)
         self._impl = t
+        share_attributes(self)
         return True
 
     def bind(self, connection):

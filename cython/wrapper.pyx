@@ -150,14 +150,37 @@ cdef class CWrapper:
         return "<%s.%s 0x%x ~ 0x%x>" % (type(self).__module__, type(self).__name__, id(self), <size_t>self._impl)
 
 
+cdef int share_attributes(CWrapper w) except -1:
+    """Make the engine object's attribute dict (created now if needed) ``w``'s instance dict."""
+    cdef pn_record_t *rec = w._record()
+    if rec == NULL:
+        return 0
+    shared = record_get(rec, ATTRS_KEY)
+    if shared is None:
+        shared = {}
+        record_set(rec, ATTRS_KEY, shared)
+    PyObject_GenericSetDict(w, shared, NULL)
+    return 0
+
+
 cdef inline object make_wrapper(object cls, void *impl, bint take_new_ref):
     """A new wrapper of class ``cls`` for ``impl``. ``take_new_ref``: add an engine reference
-    (wrapping an existing object); otherwise the wrapper adopts the caller's reference."""
+    (wrapping an existing object); otherwise the wrapper adopts the caller's reference.
+
+    Endpoints and transports share their attribute dict from the first wrapper on, so a class
+    default (``condition = None``, say) can never hide a value set through another wrapper.
+    Deliveries, made per message, get theirs only when an attribute is first set (their classes
+    define no such defaults, and ``__getattr__`` finds values set through another wrapper)."""
     cdef CWrapper w = cls.__new__(cls)
+    cdef pn_record_t *rec
     w._impl = impl
     if take_new_ref:
         c_object.pn_incref(impl)
-    shared = record_get(w._record(), ATTRS_KEY)
+    rec = w._record()
+    shared = record_get(rec, ATTRS_KEY)
+    if shared is None and cls is not T_Delivery and rec != NULL:
+        shared = {}
+        record_set(rec, ATTRS_KEY, shared)
     if shared is not None:
         PyObject_GenericSetDict(w, shared, NULL)
     return w

@@ -14,3 +14,4 @@ cdef extern from "Python.h":
     object PyLong_FromLongLong(long long v)
     object _PyLong_FromByteArray(const unsigned char *bytes, size_t n, int little_endian, int is_signed)
     int PyObject_GenericSetAttr(object o, object name, PyObject *value) except -1
+    PyObject *PyDict_GetItemWithError(object p, object key) except? NULL

@@ -117,13 +117,8 @@ class Connection(_cproton.CConnection, Endpoint):
 
     @property
     def connected_address(self) -> Optional[str]:
-        """``host:port`` of the peer this connection's socket is connected to, if any."""
-        transport = self.transport
-        container = getattr(self, "_container", None)
-        if transport is None or container is None:
-            return None
-        peer = container._connection_address(transport)
-        return None if peer is None else f"{peer[0]}:{peer[1]}"
+        """The URL this connection was made to (or, for an accepted one, of its peer), as text."""
+        return str(self.url) if self.url else None
 
 
 class Session(_cproton.CSession, Endpoint):

@@ -117,12 +117,8 @@ class Event(EventBase):
         """``impl`` when it is already an Event, else None."""
         return impl if isinstance(impl, EventBase) else None
 
-    def __getattr__(self, name: str) -> Any:
-        context = self.context
-        kind = type(context)
-        if kind.__name__.lower() == name or name in [base.__name__.lower() for base in kind.__bases__]:
-            return context
-        return getattr(context, name, None)
+    # Other attribute names are looked up on the context (None when it has none): the compiled
+    # base does this only after the normal lookup fails, so ordinary attribute reads stay fast.
 
 
 def _engine_type(number: int, method: str) -> EventType:

@@ -13,6 +13,7 @@ import logging
 import os
 import queue
 import uuid
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple, Type, Union
 
 from . import _cproton
@@ -58,7 +59,9 @@ class Task:
 
     def cancel(self) -> None:
         """Do not run this task."""
-        self._cancelled = True
+        if not self._cancelled:
+            self._cancelled = True
+            self._reactor._timer_cancelled()
 
     @property
     def handler(self) -> Any:
@@ -461,23 +464,32 @@ def _restartable(reconnect: Any) -> Any:
 
 
 class _SessionPerConnection:
-    """Links made by the container share one session per connection."""
+    """Links made by the container share one session per connection.
 
-    def __init__(self) -> None:
-        self._session: Optional[Session] = None
+    The session is found again through a mark in its own attributes rather than kept here: this
+    object lives in the connection's engine record, and a reference from it to the session would
+    keep connection and session alive for ever (a cycle the garbage collector cannot see).
+    """
 
     def session(self, connection: Connection) -> Session:
-        if self._session is None:
-            self._session = connection.session()
-            self._session.open()
-        return self._session
+        session = connection.session_head(0)
+        while session is not None:
+            if getattr(session, "_container_default", False) and not session.state & Endpoint.LOCAL_CLOSED:
+                return session
+            session = session.next(0)
+        session = connection.session()
+        session._container_default = True
+        session.open()
+        return session
 
 
 class _Connector(Handler):
     """Makes (and remakes) the transport and socket of a connection from :meth:`Container.connect`."""
 
     def __init__(self, container: Container, connection: Connection) -> None:
-        self.container = container
+        # A weak reference: the connector lives in the connection's engine record, which the garbage
+        # collector cannot see into, so a strong one would keep the container alive for ever.
+        self.container = weakref.proxy(container)
         self.connection: Optional[Connection] = connection
         self.address: Optional[Urls] = None
         self.heartbeat: Optional[float] = None
@@ -667,6 +679,10 @@ class Reactor(_cproton.CReactor):
             self.process()
         finally:
             self._shutdown_io()
+            # As python-qpid-proton does: let go of the handlers, so that nothing they refer to
+            # (connections, links) keeps the container alive after run().
+            self._global_handler = None
+            self._handler = None
 
     def start(self) -> None:
         """Queue the ``on_reactor_init`` (``on_start``) event."""
@@ -694,14 +710,11 @@ class Reactor(_cproton.CReactor):
     @property
     def timer_deadline(self) -> Optional[float]:
         """When the next timer is due (on the loop's clock), or None."""
-        pending = [t for t in self._timer_tasks() if not t._cancelled]
-        return min(t._deadline for t in pending) if pending else None
-
-    def _timer_tasks(self) -> List[Task]:
-        return []
+        return self._next_deadline()  # type: ignore[no-any-return]
 
     def timer_tick(self) -> None:
-        """Kept for compatibility: due timers fire from the loop itself."""
+        """Queue ``on_timer_task`` events for the timers that are due (the loop does this itself)."""
+        self._fire_due_timers()
 
     def acceptor(self, host: str, port: Union[str, Url.Port], handler: Optional[Handler] = None) -> Acceptor:
         """Listen on ``host``:``port``; clients are handled by ``handler`` (or the container's)."""
@@ -727,7 +740,7 @@ class Reactor(_cproton.CReactor):
         connection.url = Url(host=host, port=int(port))
 
     def get_connection_address(self, connection: Connection) -> Optional[str]:
-        """``host:port`` of the peer of ``connection``."""
+        """The address ``connection`` was made to, as text."""
         return connection.connected_address
 
     def selectable(self, handler: Any = None, delegate: Any = None) -> Selectable:
@@ -842,9 +855,9 @@ class Container(Reactor):
         ``sni``, ``max_frame_size``, ``offered_capabilities``, ``desired_capabilities``,
         ``properties``, ``container_id``.
         """
-        if not url and not urls:
-            # As in python-qpid-proton: without a url, the configuration file decides (``address``
-            # is accepted for compatibility and not used).
+        if not url and not urls and not address:
+            # As in python-qpid-proton: with no address at all, the configuration file decides;
+            # ``address`` alone is not a url (and _connect says so with ValueError).
             from ._reconnect import connect_arguments_from_config
             settings = connect_arguments_from_config()
             return self._connect_from_config(settings, handler, reconnect, heartbeat, kwargs)
