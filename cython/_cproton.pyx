@@ -47,6 +47,17 @@ cdef extern from *:
     const char *CYPROTON_SASL_IMPL
     int CYPROTON_DEBUG
 
+cdef extern from *:
+    """
+    /* The engine's one-time set-up (default logger from PN_TRACE_FRM/PN_TRACE_RAW/PN_LOG, memory
+       accounting). Its library constructor lives in an object the static link does not pull in, so
+       the module calls it once when it is imported. */
+    void pn_init(void);
+    """
+    void pn_init()
+
+pn_init()
+
 include "errors.pyx"
 include "scan.pyx"
 include "codec.pyx"

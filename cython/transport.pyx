@@ -29,12 +29,16 @@ cdef void _log_sink(intptr_t context, c_logger.pn_log_subsystem_t subsystem, c_l
     cdef pn_transport_t *t = <pn_transport_t *>context
     try:
         text = redact(PyUnicode_DecodeUTF8(message, strlen(message), "replace"))
+        level_name = c_logger.pn_logger_level_name(level).decode()
         tracer = record_get(c_transport.pn_transport_attachments(t), TRACER_KEY) if t != NULL else None
         if tracer is not None:
-            tracer(wrap_transport(t), text)
-        elif level & (c_logger.PN_LEVEL_FRAME | c_logger.PN_LEVEL_RAW | c_logger.PN_LEVEL_TRACE):
+            # the text a tracer receives, as python-qpid-proton gives it: "FRAME: 0 -> @open(16) ..."
+            tracer(wrap_transport(t), "%s: %s" % (level_name, text))
+        elif level & (c_logger.PN_LEVEL_FRAME | c_logger.PN_LEVEL_RAW | c_logger.PN_LEVEL_TRACE
+                      | c_logger.PN_LEVEL_DEBUG):
             import sys
-            sys.stderr.write("[%x]:%s\n" % (<size_t>t, text))
+            sys.stderr.write("[0x%x]: %s:%s:%s\n" % (<size_t>t, c_logger.pn_logger_subsystem_name(subsystem).decode(),
+                                                    level_name, text))
             sys.stderr.flush()
         elif level & (c_logger.PN_LEVEL_CRITICAL | c_logger.PN_LEVEL_ERROR):
             _engine_log.error("%s", text)

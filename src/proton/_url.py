@@ -288,6 +288,11 @@ class Url:
         return urlunparse((self.scheme or "", location) + tuple(piece or "" for piece in rest))
 
     def __repr__(self) -> str:
+        # Unlike str(), a repr may end up in logs: the password is shown as "***".
+        if self.password:
+            shown = Url(self)
+            shown.password = "***"
+            return "Url('%s')" % shown
         return "Url('%s')" % self
 
     def __eq__(self, other: object) -> bool:
