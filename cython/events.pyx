@@ -159,16 +159,7 @@ cdef class CEvent:
     @property
     def handler(self):
         """The handler that applies: the link's, the session's, the connection's, else the context's."""
-        h = None
-        if self._link != NULL:
-            h = handler_of(c_link.pn_link_attachments(self._link))
-        if h is None and self._sess != NULL:
-            h = handler_of(c_session.pn_session_attachments(self._sess))
-        if h is None and self._conn != NULL:
-            h = handler_of(c_connection.pn_connection_attachments(self._conn))
-        if h is None and self._pycontext is not None:
-            h = getattr(self._pycontext, "handler", None)
-        return h
+        return self.resolve_handler()
 
     def __getattr__(self, name):
         # Reached only when the normal lookup failed (python-qpid-proton's fallback): an attribute
