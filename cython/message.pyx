@@ -170,6 +170,30 @@ cdef int put_section(pn_data_t *d, object value) except -1:
     return 0
 
 
+cdef object _NONE_SYMBOL = None
+
+
+cdef inline object symbol_field(object v):
+    """A content type or encoding as kept: a symbol, or None."""
+    if v is None or type(v) is T_symbol:
+        return v
+    if isinstance(v, str):
+        return T_symbol(v)
+    return None
+
+
+cdef inline object symbol_of(object text):
+    """``text`` as a symbol (python-qpid-proton reads an unset content type as symbol('None'))."""
+    global _NONE_SYMBOL
+    if text is None:
+        if _NONE_SYMBOL is None:
+            _NONE_SYMBOL = T_symbol(None)
+        return _NONE_SYMBOL
+    if type(text) is T_symbol:
+        return text
+    return T_symbol(text)
+
+
 cdef inline object annotation_map(object value):
     """Decoded delivery and message annotations come back as AnnotationDict, like python-qpid-proton."""
     if type(value) is dict:
@@ -232,16 +256,20 @@ cdef class CMessage:
 
     def __init__(self, body=None, **kwargs):
         self.body = body
+        cdef Py_ssize_t pos = 0
+        cdef PyObject *k
+        cdef PyObject *v
+        cdef PyObject *index
         if kwargs:
-            for name, value in kwargs.items():
-                index = MESSAGE_FIELD_INDEX.get(name)
-                if index is not None:
-                    self._assign(<int>index, value)
-                elif name == "body" or name == "properties" or name == "footer":
-                    setattr(self, name, value)
+            while PyDict_Next(kwargs, &pos, &k, &v):
+                index = PyDict_GetItemWithError(MESSAGE_FIELD_INDEX, <object>k)
+                if index != NULL:
+                    self._assign(<int><object>index, <object>v)
+                elif <object>k == "body" or <object>k == "properties" or <object>k == "footer":
+                    setattr(self, <object>k, <object>v)
                 else:
-                    getattr(self, name)     # only existing attributes (AttributeError otherwise)
-                    setattr(self, name, value)
+                    getattr(self, <object>k)     # only existing attributes (AttributeError otherwise)
+                    setattr(self, <object>k, <object>v)
 
     cdef int _assign(self, int field, object value) except -1:
         """Set one field (by its index in MESSAGE_FIELD_INDEX), with the same checks as its setter."""
@@ -277,9 +305,9 @@ cdef class CMessage:
         elif field == 11:    # reply_to
             self._reply_to = optional_str(value, "reply_to")
         elif field == 12:    # content_type
-            self._content_type = optional_str(value, "content_type")
+            self._content_type = symbol_field(optional_str(value, "content_type"))
         elif field == 13:    # content_encoding
-            self._content_encoding = optional_str(value, "content_encoding")
+            self._content_encoding = symbol_field(optional_str(value, "content_encoding"))
         elif field == 14:    # expiry_time
             self._expiry_time = int(value * 1000)
         elif field == 15:    # creation_time
@@ -429,7 +457,7 @@ cdef class CMessage:
     @property
     def content_type(self):
         """MIME type of the body, as a symbol (``symbol('None')`` when unset, as python-qpid-proton)."""
-        return T_symbol(self._content_type)
+        return symbol_of(self._content_type)
 
     @content_type.setter
     def content_type(self, value):
@@ -438,7 +466,7 @@ cdef class CMessage:
     @property
     def content_encoding(self):
         """Content encoding of the body, as a symbol (``symbol('None')`` when unset)."""
-        return T_symbol(self._content_encoding)
+        return symbol_of(self._content_encoding)
 
     @content_encoding.setter
     def content_encoding(self, value):
@@ -694,8 +722,8 @@ cdef class CMessage:
         self._subject = c_str(c_message.pn_message_get_subject(m))
         self._reply_to = c_str(c_message.pn_message_get_reply_to(m))
         self._correlation_id = get_msgid(c_message.pn_message_get_correlation_id(m))
-        self._content_type = c_str(c_message.pn_message_get_content_type(m))
-        self._content_encoding = c_str(c_message.pn_message_get_content_encoding(m))
+        self._content_type = symbol_field(c_str(c_message.pn_message_get_content_type(m)))
+        self._content_encoding = symbol_field(c_str(c_message.pn_message_get_content_encoding(m)))
         self._expiry_time = c_message.pn_message_get_expiry_time(m)
         self._creation_time = c_message.pn_message_get_creation_time(m)
         self._group_id = c_str(c_message.pn_message_get_group_id(m))
@@ -809,9 +837,9 @@ cdef class CMessage:
             elif k == 5:
                 self._correlation_id = msgid_value(value)
             elif k == 6:
-                self._content_type = text_field(value)
+                self._content_type = symbol_field(value)
             elif k == 7:
-                self._content_encoding = text_field(value)
+                self._content_encoding = symbol_field(value)
             elif k == 10:
                 self._group_id = text_field(value)
             elif k == 12:

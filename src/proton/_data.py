@@ -554,9 +554,6 @@ class Data(_cproton.CData):
     #: Type code -> the method that reads a node of it (what :meth:`get_object` does).
     get_mappings: Dict[int, Callable[..., Any]] = {}
 
-    def __init__(self, capacity: int = 16) -> None:
-        super().__init__(capacity)
-
 
     @classmethod
     def type_name(cls, amqptype: int) -> str:
