@@ -305,9 +305,9 @@ cdef class CMessage:
         elif field == 11:    # reply_to
             self._reply_to = optional_str(value, "reply_to")
         elif field == 12:    # content_type
-            self._content_type = symbol_field(optional_str(value, "content_type"))
+            self._content_type = optional_str(value, "content_type")
         elif field == 13:    # content_encoding
-            self._content_encoding = symbol_field(optional_str(value, "content_encoding"))
+            self._content_encoding = optional_str(value, "content_encoding")
         elif field == 14:    # expiry_time
             self._expiry_time = int(value * 1000)
         elif field == 15:    # creation_time
@@ -457,6 +457,8 @@ cdef class CMessage:
     @property
     def content_type(self):
         """MIME type of the body, as a symbol (``symbol('None')`` when unset, as python-qpid-proton)."""
+        if type(self._content_type) is str:
+            self._content_type = T_symbol(self._content_type)   # made once, on the first read
         return symbol_of(self._content_type)
 
     @content_type.setter
@@ -466,6 +468,8 @@ cdef class CMessage:
     @property
     def content_encoding(self):
         """Content encoding of the body, as a symbol (``symbol('None')`` when unset)."""
+        if type(self._content_encoding) is str:
+            self._content_encoding = T_symbol(self._content_encoding)
         return symbol_of(self._content_encoding)
 
     @content_encoding.setter
