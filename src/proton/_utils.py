@@ -325,6 +325,16 @@ class BlockingConnection(Handler):
         """``host:port`` of the peer."""
         return self.conn.connected_address if self.conn else None
 
+    def _shown_url(self) -> Optional[str]:
+        # Error texts end up in logs, so a password in the URL is written as "***".
+        where = self.url
+        if where is None:
+            return None
+        parsed = Url(where)
+        if parsed.password:
+            parsed.password = "***"
+        return str(parsed)
+
     def _is_closed(self) -> int:
         return self.conn.state & (Endpoint.LOCAL_CLOSED | Endpoint.REMOTE_CLOSED)  # type: ignore[union-attr]
 
@@ -356,12 +366,12 @@ class BlockingConnection(Handler):
                 while not condition() and not self.disconnected:
                     self.container.process()
                     if time.monotonic() > deadline:
-                        text = f"Connection {self.url} timed out"
+                        text = f"Connection {self._shown_url()} timed out"
                         raise Timeout(f"{text}: {msg}" if msg else text)
             finally:
                 self.container.timeout = saved
         if self.disconnected and not self._is_closed():
-            raise ConnectionException(f"Connection {self.url} disconnected: {self.disconnected}")
+            raise ConnectionException(f"Connection {self._shown_url()} disconnected: {self.disconnected}")
 
     def on_link_remote_close(self, event: Event) -> None:
         if event.link.state & Endpoint.LOCAL_ACTIVE:

@@ -217,8 +217,6 @@ def test_demo(tools: Any) -> None:
     assert os.environ.get("PYTHONPATH", "") == os.environ.get("PYTHONPATH", "")
 
 
-@pytest.mark.xfail(reason="cyproton bug: a refused BlockingConnection's ConnectionException reads "
-                          "'Connection None disconnected' where python-qpid-proton names the URL", strict=True)
 def test_refused_connection_error_names_the_url() -> None:
     from proton import ConnectionException
 
