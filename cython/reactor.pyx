@@ -225,7 +225,9 @@ cdef class SocketConn(IOSource):
         while rounds < READ_ROUNDS:
             rounds += 1
             cap = c_transport.pn_transport_capacity(t)
-            if cap <= 0:
+            if cap < 0:
+                return self.read_after_tail_closed()
+            if cap == 0:
                 break
             n = system.recv(self.fd, c_transport.pn_transport_tail(t), cap, 0)
             if n > 0:
@@ -241,6 +243,23 @@ cdef class SocketConn(IOSource):
                 break
             else:
                 return self.io_error("Read from %s failed: %s" % (self.describe_peer(), describe_errno(system.errno)))
+        return 0
+
+    cdef int read_after_tail_closed(self) except -1:
+        """The engine wants no more input (the peer's close frame came), but our side is still open:
+        watch the socket anyway, so a peer that hangs up (as after ``amqp:connection:forced``) ends
+        the transport instead of leaving it open for ever."""
+        cdef char scratch[256]
+        cdef ssize_t n
+        while True:
+            n = system.recv(self.fd, scratch, sizeof(scratch), 0)
+            if n > 0:
+                continue                  # bytes after close carry nothing the engine would read
+            if n < 0 and system.errno == system.EINTR:
+                continue
+            break
+        if n == 0 or (n < 0 and system.errno != system.EAGAIN):
+            c_transport.pn_transport_close_head(self.transport)
         return 0
 
     cdef object describe_peer(self):
@@ -279,7 +298,10 @@ cdef class SocketConn(IOSource):
         if c_transport.pn_transport_closed(t):
             return self.shutdown()
         mask = 0
-        if c_transport.pn_transport_capacity(t) > 0:
+        pending = c_transport.pn_transport_capacity(t)
+        if pending != 0:
+            # > 0: room for input; < 0: the engine has read the peer's close, and only the socket's
+            # end is left to notice (see read_after_tail_closed).
             mask |= system.EPOLLIN
         if blocked:
             mask |= system.EPOLLOUT

@@ -252,10 +252,8 @@ class _GiveUp:
 
 
 # python-qpid-proton 0.40 hangs here: after the close frame its transport stops reading, so it never
-# sees the socket close, and its connection stays open locally forever.
+# sees the socket close, and its connection stays open locally forever. cyproton keeps watching.
 @pytest.mark.impl
-@pytest.mark.xfail(support.CYPROTON, strict=True,
-                   reason="cyproton bug: after amqp:connection:forced the client hangs instead of reconnecting")
 def test_forced_close_by_the_server_triggers_a_reconnect(broker):
     def on_open(client, event):
         if len(client.opened) == 1:
