@@ -43,7 +43,14 @@ sys.exit(0 if sasl and ssl else 1)
 PY
 }
 
+# pytest and hypothesis let the behaviour tests run against the reference too (tests/test_reference_run.py).
+test_tools() {
+    "$venv/bin/python" -I -c 'import pytest, hypothesis' >/dev/null 2>&1 || \
+        "$venv/bin/python" -m pip install -q "pytest>=7" "hypothesis>=6" || die "pip could not install pytest/hypothesis"
+}
+
 if [ -f "$marker" ] && [ -x "$venv/bin/python" ] && check_features >/dev/null 2>&1; then
+    test_tools
     echo "make_ref_venv: $venv is ready (python-qpid-proton $REF_VERSION with SASL and SSL)"
     exit 0
 fi
@@ -83,5 +90,6 @@ if ! check_features; then
     pip_install --force-reinstall --no-deps
     check_features || die "python-qpid-proton in $venv still lacks Cyrus SASL or OpenSSL support"
 fi
+test_tools
 echo "python-qpid-proton==$REF_VERSION" >"$marker"
 echo "make_ref_venv: $venv is ready"

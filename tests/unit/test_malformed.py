@@ -21,13 +21,13 @@ so the tests of those contracts are ``impl``; the rest also pass against it.
 from __future__ import annotations
 
 import math
-import struct
 import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from amqp_compare import same
 from proton import (
     UNDESCRIBED, Array, Data, DataException, Described, Message, MessageException, char, float32, int32,
     symbol, timestamp, ubyte, uint, ulong,
@@ -123,29 +123,6 @@ def value_boundaries(encoded):
         offset += Data().decode(encoded[offset:])
         ends.append(offset)
     return ends
-
-
-def same(actual, expected):
-    """Strict structural equality: equal values and identical types; floats by bit pattern."""
-    if type(actual) is not type(expected):
-        return False
-    if isinstance(expected, float):
-        return struct.pack(">d", actual) == struct.pack(">d", expected)
-    if isinstance(expected, dict):
-        return len(actual) == len(expected) and all(
-            same(ak, ek) and same(av, ev) for (ak, av), (ek, ev) in zip(actual.items(), expected.items()))
-    if isinstance(expected, list):
-        return len(actual) == len(expected) and all(same(a, e) for a, e in zip(actual, expected))
-    if isinstance(expected, Described):
-        return same(actual.descriptor, expected.descriptor) and same(actual.value, expected.value)
-    if isinstance(expected, Array):
-        if (expected.descriptor is UNDESCRIBED) != (actual.descriptor is UNDESCRIBED):
-            return False
-        if expected.descriptor is not UNDESCRIBED and not same(actual.descriptor, expected.descriptor):
-            return False
-        return (actual.type == expected.type and len(actual.elements) == len(expected.elements)
-                and all(same(a, e) for a, e in zip(actual.elements, expected.elements)))
-    return actual == expected
 
 
 VALID_VALUES = [

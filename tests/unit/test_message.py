@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import struct
 import uuid
 
 import pytest
 
+from amqp_compare import same as _strictly_same
 from proton import (
     UNDESCRIBED, AnnotationDict, Array, Data, Described, Message, MessageException, PropertyDict, SymbolList,
     byte, char, decimal32, decimal64, decimal128, float32, int32, short, symbol, timestamp, ubyte, uint, ulong,
@@ -58,32 +58,8 @@ def detach(value):
 
 
 def same(actual, expected):
-    """Strict structural equality: equal values and identical types all the way down.
-
-    Floats compare by bit pattern, except that NaN equals NaN.
-    """
-    actual = detach(actual)
-    if type(actual) is not type(expected):
-        return False
-    if isinstance(expected, float):
-        if math.isnan(expected):
-            return math.isnan(actual)
-        return struct.pack(">d", actual) == struct.pack(">d", expected)
-    if isinstance(expected, dict):
-        return len(actual) == len(expected) and all(
-            same(ak, ek) and same(av, ev) for (ak, av), (ek, ev) in zip(actual.items(), expected.items()))
-    if isinstance(expected, list):
-        return len(actual) == len(expected) and all(same(a, e) for a, e in zip(actual, expected))
-    if isinstance(expected, Described):
-        return same(actual.descriptor, expected.descriptor) and same(actual.value, expected.value)
-    if isinstance(expected, Array):
-        if (expected.descriptor is UNDESCRIBED) != (actual.descriptor is UNDESCRIBED):
-            return False
-        if expected.descriptor is not UNDESCRIBED and not same(actual.descriptor, expected.descriptor):
-            return False
-        return (actual.type == expected.type and len(actual.elements) == len(expected.elements)
-                and all(same(a, e) for a, e in zip(actual.elements, expected.elements)))
-    return actual == expected
+    """Strict equality (see amqp_compare), reading the reference's memoryviews as bytes."""
+    return _strictly_same(actual, expected, prepare=detach)
 
 
 def encoded(message):
