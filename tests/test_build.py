@@ -14,7 +14,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PIN = REPO / "proton_c" / "SOURCE"
 
-pytestmark = pytest.mark.skipif(not (REPO / "setup.py").is_file(), reason="needs the source tree")
+pytestmark = [pytest.mark.skipif(not (REPO / "setup.py").is_file(), reason="needs the source tree"),
+              pytest.mark.timeout(300)]  # setup.py may re-run cythonize first
 
 
 def _build_ext(tmp_path: Path, archive: Path) -> subprocess.CompletedProcess[str]:

@@ -28,6 +28,7 @@ def _ref_has(*modules: str) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # the suites' own per-test limits apply inside the child run
 @pytest.mark.parametrize("suite", ["unit", "integration"])
 def test_suite_passes_on_python_qpid_proton(suite: str, tmp_path: Path) -> None:
     if not _ref_has("proton", "pytest", "hypothesis"):
