@@ -7,6 +7,16 @@ from __future__ import annotations
 from typing import Union
 
 
+def secs2millis(secs: Union[float, int]) -> int:
+    """Seconds (possibly fractional) to whole milliseconds, truncating."""
+    return int(secs * 1000)
+
+
+def millis2secs(millis: int) -> float:
+    """Milliseconds to seconds, as a float."""
+    return millis / 1000.0
+
+
 class Constant:
     """A named marker object: compared by identity, printed as its bare name."""
 
@@ -16,14 +26,4 @@ class Constant:
         self.name = name
 
     def __repr__(self) -> str:
-        return self.name
-
-
-def secs2millis(secs: Union[float, int]) -> int:
-    """Seconds (possibly fractional) to whole milliseconds, truncating."""
-    return int(secs * 1000)
-
-
-def millis2secs(millis: int) -> float:
-    """Milliseconds to seconds, as a float."""
-    return millis / 1000.0
+        return self.name    # bare, as a constant's name reads in code

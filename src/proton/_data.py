@@ -353,17 +353,13 @@ class RestrictedKeyDict(dict[Any, Any]):
 
     __slots__ = ("validation_fn", "raise_on_error")
 
-    def __init__(
-        self,
-        validation_fn: Callable[[Any, bool], Any],
-        e: Optional[Any] = None,
-        raise_on_error: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__()
-        self.validation_fn = validation_fn
+    def __init__(self, validation_fn: Callable[[Any, bool], Any], e: Optional[Any] = None,
+                 raise_on_error: bool = True, **kwargs: Any) -> None:
+        # (dict.__init__ is not called: it would store e's items unchecked)
         self.raise_on_error = raise_on_error
-        self.update(e, **kwargs)
+        self.validation_fn = validation_fn
+        if e or kwargs:
+            self.update(e, **kwargs)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         """Store ``value`` under the validated form of ``key``.

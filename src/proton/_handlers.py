@@ -105,17 +105,11 @@ class FlowController(_cproton.CFlowController, Handler):
                 if missing > 0:
                     link.flow(missing)
 
-    def on_link_local_open(self, event: Event) -> None:
+    def _credit_may_be_short(self, event: Event) -> None:
         self._top_up(event.link)
 
-    def on_link_remote_open(self, event: Event) -> None:
-        self._top_up(event.link)
-
-    def on_link_flow(self, event: Event) -> None:
-        self._top_up(event.link)
-
-    def on_delivery(self, event: Event) -> None:
-        self._top_up(event.link)
+    # a link opening at either end, a flow frame and a delivery can each leave credit short
+    on_link_local_open = on_link_remote_open = on_link_flow = on_delivery = _credit_may_be_short
 
 
 _cproton.register_fast_handler(FlowController, ("on_link_local_open", "on_link_remote_open", "on_link_flow",
@@ -125,41 +119,73 @@ _cproton.register_fast_handler(FlowController, ("on_link_local_open", "on_link_r
 CFlowController = FlowController
 
 
+def _answer_peer(kind: str, opening: bool) -> staticmethod:
+    """Handshaker's reply to the peer opening (or closing) a ``kind`` endpoint: do the same here,
+    unless this end already has. A link opened back mirrors the peer's source and target."""
+    not_yet = Endpoint.LOCAL_UNINIT if opening else Endpoint.LOCAL_ACTIVE | Endpoint.LOCAL_UNINIT
+
+    def reply(event: Event) -> None:
+        endpoint = getattr(event, kind)
+        if not endpoint.state & not_yet:
+            return
+        if not opening:
+            endpoint.close()
+            return
+        if kind == "link":
+            endpoint.source.copy(endpoint.remote_source)
+            endpoint.target.copy(endpoint.remote_target)
+        endpoint.open()
+
+    return staticmethod(reply)
+
+
 class Handshaker(Handler):
     """Opens whatever the peer opens and closes whatever the peer closes."""
 
-    @staticmethod
-    def on_connection_remote_open(event: Event) -> None:
-        if event.connection.state & Endpoint.LOCAL_UNINIT:
-            event.connection.open()
+    on_connection_remote_open = _answer_peer("connection", opening=True)
+    on_session_remote_open = _answer_peer("session", opening=True)
+    on_link_remote_open = _answer_peer("link", opening=True)
+    on_connection_remote_close = _answer_peer("connection", opening=False)
+    on_session_remote_close = _answer_peer("session", opening=False)
+    on_link_remote_close = _answer_peer("link", opening=False)
 
-    @staticmethod
-    def on_session_remote_open(event: Event) -> None:
-        if event.session.state & Endpoint.LOCAL_UNINIT:
-            event.session.open()
 
-    @staticmethod
-    def on_link_remote_open(event: Event) -> None:
-        link = event.link
-        if link.state & Endpoint.LOCAL_UNINIT:
-            link.source.copy(link.remote_source)
-            link.target.copy(link.remote_target)
-            link.open()
+def _peer_trouble(kind: str, what: str) -> Callable[[Any, Event], None]:
+    """``on_<kind>_error`` (the peer closed with a condition) or ``on_<kind>_closing`` (the peer
+    closed first). Both go to the delegate when there is one. Without one, an error is logged and,
+    for a session or a link, takes its connection down; a plain close counts as an error only
+    with ``peer_close_is_error``."""
+    name = f"on_{kind}_{what}"
+    error_name = f"on_{kind}_error"
 
-    @staticmethod
-    def on_connection_remote_close(event: Event) -> None:
-        if not event.connection.state & Endpoint.LOCAL_CLOSED:
-            event.connection.close()
+    def method(self: Any, event: Event) -> None:
+        if self.delegate is not None:
+            _dispatch(self.delegate, name, event)
+        elif what == "closing":
+            if self.peer_close_is_error:
+                getattr(self, error_name)(event)
+        else:
+            self.print_error(getattr(event, kind), kind)
+            if kind != "connection":
+                event.connection.close()
 
-    @staticmethod
-    def on_session_remote_close(event: Event) -> None:
-        if not event.session.state & Endpoint.LOCAL_CLOSED:
-            event.session.close()
+    method.__name__ = name
+    method.__doc__ = ("The peer closed the %s with an error condition." if what == "error"
+                      else "The peer closed the %s first (it is closed back).") % kind
+    return method
 
-    @staticmethod
-    def on_link_remote_close(event: Event) -> None:
-        if not event.link.state & Endpoint.LOCAL_CLOSED:
-            event.link.close()
+
+def _when_peer_already(kind: str, peer_state: int, outcome: str) -> Callable[[Any, Event], None]:
+    """The handler of a local open/close of a ``kind`` endpoint: ``on_<kind>_<outcome>`` follows
+    when the peer's endpoint is already in ``peer_state``."""
+    callback = f"on_{kind}_{outcome}"
+
+    def local_change(self: Any, event: Event) -> None:
+        if getattr(event, kind).state & peer_state:
+            getattr(self, callback)(event)
+
+    local_change.__name__ = f"on_{kind}_local_{'open' if outcome == 'opened' else 'close'}"
+    return local_change
 
 
 class EndpointStateHandler(_cproton.CEndpointStateHandler, Handler):
@@ -244,30 +270,14 @@ class EndpointStateHandler(_cproton.CEndpointStateHandler, Handler):
         self._remote_opened(event.link, "link", event)
 
     # -- this end opened or closed something ----------------------------------------------------
+    # Each completes a pair when the peer's half has already happened.
 
-    def on_link_local_close(self, event: Event) -> None:
-        if self.is_remote_closed(event.link):
-            self.on_link_closed(event)
-
-    def on_session_local_close(self, event: Event) -> None:
-        if self.is_remote_closed(event.session):
-            self.on_session_closed(event)
-
-    def on_connection_local_close(self, event: Event) -> None:
-        if self.is_remote_closed(event.connection):
-            self.on_connection_closed(event)
-
-    def on_connection_local_open(self, event: Event) -> None:
-        if self.is_remote_open(event.connection):
-            self.on_connection_opened(event)
-
-    def on_session_local_open(self, event: Event) -> None:
-        if self.is_remote_open(event.session):
-            self.on_session_opened(event)
-
-    def on_link_local_open(self, event: Event) -> None:
-        if self.is_remote_open(event.link):
-            self.on_link_opened(event)
+    on_connection_local_open = _when_peer_already("connection", Endpoint.REMOTE_ACTIVE, "opened")
+    on_session_local_open = _when_peer_already("session", Endpoint.REMOTE_ACTIVE, "opened")
+    on_link_local_open = _when_peer_already("link", Endpoint.REMOTE_ACTIVE, "opened")
+    on_connection_local_close = _when_peer_already("connection", Endpoint.REMOTE_CLOSED, "closed")
+    on_session_local_close = _when_peer_already("session", Endpoint.REMOTE_CLOSED, "closed")
+    on_link_local_close = _when_peer_already("link", Endpoint.REMOTE_CLOSED, "closed")
 
     # -- what the delegate hears --------------------------------------------------------------------
 
@@ -281,49 +291,12 @@ class EndpointStateHandler(_cproton.CEndpointStateHandler, Handler):
     on_session_closed = _forward("on_session_closed", "Both ends have closed the session.")
     on_link_closed = _forward("on_link_closed", "Both ends have closed the link.")
 
-    def on_connection_error(self, event: Event) -> None:
-        """The peer closed the connection with an error condition."""
-        if self.delegate is not None:
-            _dispatch(self.delegate, "on_connection_error", event)
-        else:
-            self.print_error(event.connection, "connection")
-
-    def on_session_error(self, event: Event) -> None:
-        """The peer closed the session with an error condition."""
-        if self.delegate is not None:
-            _dispatch(self.delegate, "on_session_error", event)
-        else:
-            self.print_error(event.session, "session")
-            event.connection.close()
-
-    def on_link_error(self, event: Event) -> None:
-        """The peer closed the link with an error condition."""
-        if self.delegate is not None:
-            _dispatch(self.delegate, "on_link_error", event)
-        else:
-            self.print_error(event.link, "link")
-            event.connection.close()
-
-    def on_connection_closing(self, event: Event) -> None:
-        """The peer closed the connection first (it is closed back)."""
-        if self.delegate is not None:
-            _dispatch(self.delegate, "on_connection_closing", event)
-        elif self.peer_close_is_error:
-            self.on_connection_error(event)
-
-    def on_session_closing(self, event: Event) -> None:
-        """The peer closed the session first (it is closed back)."""
-        if self.delegate is not None:
-            _dispatch(self.delegate, "on_session_closing", event)
-        elif self.peer_close_is_error:
-            self.on_session_error(event)
-
-    def on_link_closing(self, event: Event) -> None:
-        """The peer closed the link first (it is closed back)."""
-        if self.delegate is not None:
-            _dispatch(self.delegate, "on_link_closing", event)
-        elif self.peer_close_is_error:
-            self.on_link_error(event)
+    on_connection_error = _peer_trouble("connection", "error")
+    on_session_error = _peer_trouble("session", "error")
+    on_link_error = _peer_trouble("link", "error")
+    on_connection_closing = _peer_trouble("connection", "closing")
+    on_session_closing = _peer_trouble("session", "closing")
+    on_link_closing = _peer_trouble("link", "closing")
 
     def on_transport_tail_closed(self, event: Event) -> None:
         self.on_transport_closed(event)
@@ -347,37 +320,43 @@ class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
     """
 
     def __init__(self, auto_accept: bool = True, delegate: Optional[Handler] = None) -> None:
-        self.delegate = delegate
         self.auto_accept = auto_accept
+        self.delegate = delegate
 
     def on_delivery(self, event: Event) -> None:
         delivery = event.delivery
-        if not delivery.link.is_receiver:
+        if delivery.link.is_sender:
             return
-        if delivery.aborted:
+        complete = delivery.readable and not delivery.partial
+        if complete and not delivery.aborted:
+            self._take(event, delivery)
+        elif delivery.aborted:           # the sender gave up part way: nothing to read
             self.on_aborted(event)
             delivery.settle()
-        elif delivery.readable and not delivery.partial:
-            link = delivery.link
-            message = Message()
-            message.decode(link.recv(delivery.pending))
-            link.advance()
-            event.message = message
-            if link.state & Endpoint.LOCAL_CLOSED:
-                if self.auto_accept:
-                    self.settle(delivery, Delivery.RELEASED)
-                return
-            try:
-                self.on_message(event)
-            except Reject:
-                self.settle(delivery, Delivery.REJECTED)
-            except Release:
-                self.settle(delivery, Delivery.MODIFIED)
-            else:
-                if self.auto_accept:
-                    self.settle(delivery, Delivery.ACCEPTED)
         elif delivery.updated and delivery.settled:
             self.on_settled(event)
+
+    def _take(self, event: Event, delivery: Delivery) -> None:
+        link = delivery.link
+        event.message = message = Message()
+        message.decode(link.recv(delivery.pending))
+        link.advance()
+        outcome = self._outcome(event, link)
+        if outcome is not None:
+            self.settle(delivery, outcome)
+
+    def _outcome(self, event: Event, link: Any) -> Optional[int]:
+        """How to settle a message that has just arrived (None: the application decides)."""
+        if link.state & Endpoint.LOCAL_CLOSED:
+            # the link is closing here: the message goes back unseen
+            return Delivery.RELEASED if self.auto_accept else None
+        try:
+            self.on_message(event)
+        except Reject:
+            return Delivery.REJECTED
+        except Release:
+            return Delivery.MODIFIED
+        return Delivery.ACCEPTED if self.auto_accept else None
 
     on_message = _forward("on_message", "A message arrived: ``event.message``.")
     on_settled = _forward("on_settled", "The peer settled a delivery this end had not settled.")

@@ -9,7 +9,9 @@ API around it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import operator
 import os
 import queue
 import uuid
@@ -58,18 +60,14 @@ class Task:
         return self._deadline < other._deadline
 
     def cancel(self) -> None:
-        """Do not run this task."""
-        if not self._cancelled:
-            self._cancelled = True
-            self._reactor._timer_cancelled()
+        """Do not run this task (cancelling twice is harmless)."""
+        if self._cancelled:
+            return
+        self._cancelled = True
+        self._reactor._timer_cancelled()  # the loop keeps a count, to know when only dead timers are left
 
-    @property
-    def handler(self) -> Any:
-        return self._handler
-
-    @property
-    def container(self) -> Container:
-        return self._reactor
+    handler = property(operator.attrgetter("_handler"), doc="What is sent ``on_timer_task``.")
+    container = property(operator.attrgetter("_reactor"), doc="The container the task belongs to.")
 
 
 # -- listening ----------------------------------------------------------------------------------
@@ -161,45 +159,49 @@ class EventInjector:
 
     def __init__(self) -> None:
         self.queue: queue.Queue[Any] = queue.Queue()
-        self.pipe = os.pipe()
+        self.pipe = os.pipe()  # (read end, write end); a byte written wakes the loop
         os.set_blocking(self.pipe[0], False)
-        self._transport = None
         self._closed = False
-
-    def trigger(self, event: ApplicationEvent) -> None:
-        """Queue ``event`` for dispatch on the container's thread (thread-safe)."""
-        self.queue.put(event)
-        os.write(self.pipe[1], b"!")
-
-    def close(self) -> None:
-        """Stop once the events already triggered have been dispatched (thread-safe)."""
-        self._closed = True
-        os.write(self.pipe[1], b"!")
 
     def fileno(self) -> int:
         return self.pipe[0]
 
     def on_selectable_init(self, event: Event) -> None:
-        selectable = event.context
-        selectable.reading = True
-        selectable.update()
+        event.context.reading = True   # the read end of the pipe is what the loop watches
+        event.context.update()
 
-    def on_selectable_readable(self, event: Event) -> None:
-        selectable = event.context
-        try:
+    def _take_queued(self) -> Iterator[Any]:
+        # Wake-up bytes first, then every event queued so far: a trigger() racing with this
+        # leaves its byte in the pipe, so its event is picked up on the next wake-up at the latest.
+        with contextlib.suppress(BlockingIOError):
             while os.read(self.pipe[0], 4096):
                 pass
-        except BlockingIOError:
-            pass
         while True:
             try:
-                requested = self.queue.get_nowait()
+                yield self.queue.get_nowait()
             except queue.Empty:
-                break
-            selectable.push_event(requested.context, requested.type)
+                return
+
+    def on_selectable_readable(self, event: Event) -> None:
+        watched = event.context
+        for injected in self._take_queued():
+            watched.push_event(injected.context, injected.type)
         if self._closed:
-            selectable.terminate()
-            selectable.update()
+            watched.terminate()
+            watched.update()
+
+    def trigger(self, event: ApplicationEvent) -> None:
+        """Queue ``event`` for dispatch on the container's thread (thread-safe)."""
+        self.queue.put(event)
+        self._wake_loop()
+
+    def close(self) -> None:
+        """Stop once the events already triggered have been dispatched (thread-safe)."""
+        self._closed = True
+        self._wake_loop()
+
+    def _wake_loop(self) -> None:
+        os.write(self.pipe[1], b"\0")
 
     def on_selectable_final(self, event: Event) -> None:
         for end in self.pipe:
@@ -325,6 +327,12 @@ def _apply_link_options(options: Any, link: Link) -> None:
             option.apply(link)
 
 
+# connect() keywords that go into the connection's open frame as they are
+_OPEN_FRAME_KEYWORDS = ("offered_capabilities", "desired_capabilities", "properties")
+# connect() keywords for which the container's attribute of the same name is the default
+_CONTAINER_DEFAULTED_KEYWORDS = ("allow_insecure_mechs", "allowed_mechs", "sasl_enabled", "user", "password")
+
+
 # -- transactions -------------------------------------------------------------------------------
 
 class Transaction:
@@ -334,15 +342,24 @@ class Transaction:
     outcome arrives at ``handler`` as ``on_transaction_committed`` / ``aborted`` / ``commit_failed``.
     """
 
+    # AMQP descriptors: the coordinator's two requests, and the delivery state that puts a
+    # transfer or a disposition inside a transaction.
+    _DECLARE = symbol("amqp:declare:list")
+    _DISCHARGE = symbol("amqp:discharge:list")
+    _TRANSACTIONAL_STATE = 0x34
+    # (asked to roll back, the coordinator rejected the discharge) -> what the handler hears
+    _DISCHARGE_NEWS = {(False, False): "on_transaction_committed", (False, True): "on_transaction_commit_failed",
+                       (True, False): "on_transaction_aborted"}
+
     def __init__(self, txn_ctrl: Sender, handler: TransactionHandler, settle_before_discharge: bool = False) -> None:
         self.txn_ctrl = txn_ctrl
         self.handler = handler
+        self.settle_before_discharge = settle_before_discharge
         self.id: Any = None
+        self.failed = False
         self._declare: Optional[Delivery] = None
         self._discharge: Optional[Delivery] = None
-        self.failed = False
-        self._pending: List[Delivery] = []
-        self.settle_before_discharge = settle_before_discharge
+        self._pending: List[Delivery] = []   # accepted inside, settled by the outcome
         self.declare()
 
     def commit(self) -> None:
@@ -355,68 +372,73 @@ class Transaction:
 
     def declare(self) -> None:
         """Ask the peer's coordinator for a transaction id."""
-        self._declare = self._control(symbol("amqp:declare:list"), [None])
+        self._declare = self._request(self._DECLARE, [None])
 
     def discharge(self, failed: bool) -> None:
         """End the transaction: roll back when ``failed``, else commit."""
         self.failed = failed
-        self._discharge = self._control(symbol("amqp:discharge:list"), [self.id, failed])
+        self._discharge = self._request(self._DISCHARGE, [self.id, failed])
 
-    def _control(self, descriptor: symbol, fields: List[Any]) -> Delivery:
-        delivery = self.txn_ctrl.send(Message(body=Described(descriptor, fields)))
-        delivery.transaction = self
-        return delivery  # type: ignore[no-any-return]
+    def _request(self, descriptor: symbol, fields: List[Any]) -> Delivery:
+        request = self.txn_ctrl.send(Message(body=Described(descriptor, fields)))
+        request.transaction = self
+        return request  # type: ignore[no-any-return]
+
+    def _enlist(self, delivery: Delivery, outcome: Optional[int] = None) -> None:
+        # transactional-state: [txn-id] for a transfer, [txn-id, outcome] for a disposition
+        state: List[Any] = [self.id]
+        if outcome:
+            state.append(Described(ulong(outcome), []))
+        delivery.local.data = state
+        delivery.update(self._TRANSACTIONAL_STATE)
 
     def send(self, sender: Sender, msg: Message, tag: Optional[str] = None) -> Delivery:
         """Send ``msg`` on ``sender`` as part of this transaction."""
         delivery = sender.send(msg, tag=tag)
-        delivery.local.data = [self.id]
-        delivery.update(0x34)  # transactional-state
+        self._enlist(delivery)
         return delivery  # type: ignore[no-any-return]
 
     def accept(self, delivery: Delivery) -> None:
         """Accept a received ``delivery`` as part of this transaction."""
         self.update(delivery, Delivery.ACCEPTED)
-        if self.settle_before_discharge:
-            delivery.settle()
-        else:
+        if not self.settle_before_discharge:
             self._pending.append(delivery)
+            return
+        delivery.settle()
 
     def update(self, delivery: Delivery, state: Optional[ulong] = None) -> None:
         """Set ``delivery``'s outcome to ``state`` inside this transaction."""
         if state:
-            delivery.local.data = [self.id, Described(ulong(state), [])]
-            delivery.update(0x34)
-
-    def _release_pending(self) -> None:
-        for delivery in self._pending:
-            delivery.update(Delivery.RELEASED)
-            delivery.settle()
-        self._pending = []
+            self._enlist(delivery, state)
 
     def handle_outcome(self, event: Event) -> None:
         """Called with the coordinator's answer to a declare or discharge."""
-        delivery = event.delivery
-        if delivery == self._declare:
-            remote_data = delivery.remote.data
-            if remote_data:
-                self.id = remote_data[0]
-                self.handler.on_transaction_declared(event)
-            else:
-                if delivery.remote_state != Delivery.REJECTED:
-                    _logger.warning("Unexpected outcome for declare: %s", delivery.remote_state)
-                self.handler.on_transaction_declare_failed(event)
-        elif delivery == self._discharge:
-            if delivery.remote_state == Delivery.REJECTED:
-                if not self.failed:
-                    self.handler.on_transaction_commit_failed(event)
-                    self._release_pending()
-            elif self.failed:
-                self.handler.on_transaction_aborted(event)
-                self._release_pending()
-            else:
-                self.handler.on_transaction_committed(event)
-            self._pending = []
+        answer = event.delivery
+        if answer == self._declare:
+            self._declared(event, answer)
+        elif answer == self._discharge:
+            self._discharged(event, answer)
+
+    def _declared(self, event: Event, answer: Delivery) -> None:
+        granted = answer.remote.data
+        if granted:
+            self.id = granted[0]
+            self.handler.on_transaction_declared(event)
+            return
+        if answer.remote_state != Delivery.REJECTED:
+            _logger.warning("Unexpected outcome for declare: %s", answer.remote_state)
+        self.handler.on_transaction_declare_failed(event)
+
+    def _discharged(self, event: Event, answer: Delivery) -> None:
+        rejected = answer.remote_state == Delivery.REJECTED
+        news = self._DISCHARGE_NEWS.get((self.failed, rejected))
+        if news is not None:
+            getattr(self.handler, news)(event)
+        undone = self._pending if self.failed != rejected else []
+        self._pending = []
+        for delivery in undone:   # their accepts were rolled back: give the messages back
+            delivery.update(Delivery.RELEASED)
+            delivery.settle()
 
 
 class _TransactionControlHandler(OutgoingMessageHandler):
@@ -484,25 +506,29 @@ class _SessionPerConnection:
 
 
 class _Connector(Handler):
-    """Makes (and remakes) the transport and socket of a connection from :meth:`Container.connect`."""
+    """Makes (and remakes) the transport and socket of a connection from :meth:`Container.connect`.
+
+    Container.connect() fills in the settings below; the class attributes are their defaults.
+    """
+
+    address: Optional[Urls] = None
+    heartbeat: Optional[float] = None
+    reconnect: Any = None
+    ssl_domain: Optional[SSLDomain] = None
+    sasl_enabled = True
+    allow_insecure_mechs = True
+    allowed_mechs: Optional[str] = None
+    user: Optional[str] = None
+    password: Optional[str] = None
+    virtual_host: Optional[str] = None
+    ssl_sni: Optional[str] = None
+    max_frame_size: Optional[int] = None
 
     def __init__(self, container: Container, connection: Connection) -> None:
         # A weak reference: the connector lives in the connection's engine record, which the garbage
         # collector cannot see into, so a strong one would keep the container alive for ever.
         self.container = weakref.proxy(container)
         self.connection: Optional[Connection] = connection
-        self.address: Optional[Urls] = None
-        self.heartbeat: Optional[float] = None
-        self.reconnect: Any = None
-        self.ssl_domain: Optional[SSLDomain] = None
-        self.allow_insecure_mechs = True
-        self.allowed_mechs: Optional[str] = None
-        self.sasl_enabled = True
-        self.user: Optional[str] = None
-        self.password: Optional[str] = None
-        self.virtual_host: Optional[str] = None
-        self.ssl_sni: Optional[str] = None
-        self.max_frame_size: Optional[int] = None
         self._attempts: Optional[Iterator[Tuple[float, Url]]] = None
         self._next_url: Optional[Url] = None
 
@@ -523,27 +549,29 @@ class _Connector(Handler):
         _logger.info("Connecting to %s:%s", url.host, url.port)
         transport = Transport()
         if self.sasl_enabled:
-            sasl = transport.sasl()
-            sasl.allow_insecure_mechs = self.allow_insecure_mechs
-            user = url.username or self.user
-            if user:
-                connection.user = user
-            password = url.password or self.password
-            if password:
-                connection.password = password
-            if self.allowed_mechs:
-                sasl.allowed_mechs(self.allowed_mechs)
+            self._prepare_sasl(transport.sasl(), connection, url)
         transport.bind(connection)
         if self.heartbeat:
             transport.idle_timeout = self.heartbeat
-        if url.scheme == "amqps":
-            if not self.ssl_domain:
-                raise SSLUnavailable("amqps: SSL libraries not found")
-            ssl = SSL(transport, self.ssl_domain)
-            ssl.peer_hostname = self.ssl_sni or self.virtual_host or url.host
         if self.max_frame_size:
             transport.max_frame_size = self.max_frame_size
+        if url.scheme == "amqps":
+            self._start_tls(transport, url)
         self.container._connect_transport(transport, url.host or "localhost", int(url.port))
+
+    def _prepare_sasl(self, sasl: Any, connection: Connection, url: Url) -> None:
+        sasl.allow_insecure_mechs = self.allow_insecure_mechs
+        if self.allowed_mechs:
+            sasl.allowed_mechs(self.allowed_mechs)
+        # credentials in the URL win over connect()'s user= and password=
+        for field, value in (("user", url.username or self.user), ("password", url.password or self.password)):
+            if value:
+                setattr(connection, field, value)
+
+    def _start_tls(self, transport: Transport, url: Url) -> None:
+        if not self.ssl_domain:
+            raise SSLUnavailable("amqps: SSL libraries not found")
+        SSL(transport, self.ssl_domain).peer_hostname = self.ssl_sni or self.virtual_host or url.host
 
     def on_connection_local_open(self, event: Event) -> None:
         if event.connection.transport is not None:
@@ -557,34 +585,42 @@ class _Connector(Handler):
         _logger.info("Connected to %s", event.connection.hostname)
         self._plan(first=False)
 
+    def _retry(self, connection: Connection, transport: Optional[Transport]) -> Optional[Tuple[float, Url]]:
+        """The next (delay, url) to try after a lost transport, or None (and why, in the log)."""
+        if not connection.state & Endpoint.LOCAL_ACTIVE:
+            reason = "already closed"
+        elif self._attempts is None:
+            reason = "reconnect disabled"
+        else:
+            if transport is not None and transport.connection is not None:
+                transport.unbind()
+            attempt = next(self._attempts, None)
+            if attempt is not None:
+                return attempt
+            reason = "giving up"
+        _logger.info("Disconnected, %s", reason)
+        return None
+
     def on_transport_closed(self, event: Event) -> None:
         connection = self.connection
         if connection is None:
             return
-        if not connection.state & Endpoint.LOCAL_ACTIVE:
-            _logger.info("Disconnected, already closed")
-        elif self._attempts is None:
-            _logger.info("Disconnected, reconnect disabled")
+        attempt = self._retry(connection, event.transport)
+        if attempt is None:
+            self.connection = None
+            return
+        delay, url = attempt
+        if delay:
+            _logger.info("Disconnected, reconnecting in %s seconds", delay)
+            self._next_url = url
+            self.container.schedule(delay, self)
         else:
-            try:
-                if event.transport is not None and event.transport.connection is not None:
-                    event.transport.unbind()
-                delay, url = next(self._attempts)
-                if delay == 0:
-                    _logger.info("Disconnected, reconnecting now")
-                    self._open_transport(connection, url)
-                else:
-                    _logger.info("Disconnected, reconnecting in %s seconds", delay)
-                    self._next_url = url
-                    self.container.schedule(delay, self)
-                return
-            except StopIteration:
-                _logger.info("Disconnected, giving up")
-        self.connection = None
+            _logger.info("Disconnected, reconnecting now")
+            self._open_transport(connection, url)
 
     def on_timer_task(self, event: Event) -> None:
-        if self._next_url is not None and self.connection is not None:
-            url, self._next_url = self._next_url, None
+        url, self._next_url = self._next_url, None
+        if url is not None and self.connection is not None:
             self._open_transport(self.connection, url)
 
 
@@ -606,6 +642,12 @@ class SSLConfig:
 
 def _default_port(scheme: str) -> int:
     return 5671 if scheme == "amqps" else 5672
+
+
+def _plain_property(attribute: str, doc: str) -> property:
+    """A read-write property kept in ``attribute`` of the instance."""
+    return property(lambda self: getattr(self, attribute), lambda self, value: setattr(self, attribute, value),
+                    doc=doc)
 
 
 # -- the container ------------------------------------------------------------------------------
@@ -631,23 +673,8 @@ class Reactor(_cproton.CReactor):
         self.errors.append(info)
         self.yield_()
 
-    @property
-    def handler(self) -> Any:
-        """The default handler for events."""
-        return self._handler
-
-    @handler.setter
-    def handler(self, handler: Any) -> None:
-        self._handler = handler
-
-    @property
-    def global_handler(self) -> Any:
-        """A handler that sees every event after the regular one."""
-        return self._global_handler
-
-    @global_handler.setter
-    def global_handler(self, handler: Any) -> None:
-        self._global_handler = handler
+    handler = _plain_property("_handler", "The default handler for events.")
+    global_handler = _plain_property("_global_handler", "A handler that sees every event after the regular one.")
 
     @property
     def timeout(self) -> float:
@@ -661,12 +688,9 @@ class Reactor(_cproton.CReactor):
     @property
     def quiesced(self) -> bool:
         """Whether no events are waiting to be dispatched."""
-        event = self._collector.peek()
-        if event is None:
-            return True
-        if self._collector.more():
-            return False
-        return event.type is Event.REACTOR_QUIESCED
+        # quiet: nothing queued, or only the loop's own "nothing happened" event
+        head = self._collector.peek()
+        return head is None or (head.type is Event.REACTOR_QUIESCED and not self._collector.more())
 
     def run(self) -> None:
         """Run until there is nothing left to do (no connections, listeners, timers) or :meth:`stop`."""
@@ -884,31 +908,25 @@ class Container(Reactor):
     def _connect(self, url: Optional[Union[str, Url]] = None, urls: Optional[List[str]] = None,
                  handler: Optional[Handler] = None, reconnect: Any = None, heartbeat: Optional[float] = None,
                  ssl_domain: Optional[SSLDomain] = None, **kwargs: Any) -> Connection:
+        addresses = [url] if url else list(urls or ())
+        if not addresses:
+            raise ValueError("One of url or urls required")
         conn = self.connection(handler)
         conn.container = kwargs.get("container_id", self.container_id) or str(_generate_uuid())
-        conn.offered_capabilities = kwargs.get("offered_capabilities")
-        conn.desired_capabilities = kwargs.get("desired_capabilities")
-        conn.properties = kwargs.get("properties")
+        for name in _OPEN_FRAME_KEYWORDS:
+            setattr(conn, name, kwargs.get(name))
         connector = _Connector(self, conn)
-        connector.allow_insecure_mechs = kwargs.get("allow_insecure_mechs", self.allow_insecure_mechs)
-        connector.allowed_mechs = kwargs.get("allowed_mechs", self.allowed_mechs)
-        connector.sasl_enabled = kwargs.get("sasl_enabled", self.sasl_enabled)
-        connector.user = kwargs.get("user", self.user)
-        connector.password = kwargs.get("password", self.password)
-        connector.virtual_host = kwargs.get("virtual_host")
-        if connector.virtual_host:
-            conn.hostname = connector.virtual_host
+        for name in _CONTAINER_DEFAULTED_KEYWORDS:
+            setattr(connector, name, kwargs.get(name, getattr(self, name)))
         connector.ssl_sni = kwargs.get("sni")
         connector.max_frame_size = kwargs.get("max_frame_size")
-        if url:
-            connector.address = Urls([url])
-        elif urls:
-            connector.address = Urls(urls)
-        else:
-            raise ValueError("One of url or urls required")
-        if heartbeat:
-            connector.heartbeat = heartbeat
+        connector.virtual_host = kwargs.get("virtual_host")
+        if connector.virtual_host:   # an empty one keeps the host of the URL
+            conn.hostname = connector.virtual_host
+        connector.address = Urls(addresses)
+        connector.heartbeat = heartbeat or connector.heartbeat
         connector.reconnect = _restartable(reconnect)
+        # amqps URLs without a domain of their own use the container's client domain
         connector.ssl_domain = ssl_domain or (self.ssl.client if self.ssl else None)
         conn._overrides = connector
         conn._session_policy = _SessionPerConnection()
@@ -952,18 +970,45 @@ class Container(Reactor):
         return "-".join([container, *parts])
 
     def _session_for(self, context: Any) -> Session:
-        if isinstance(context, Url):
-            return self._session_for(self.connect(url=context))
+        """The session a new link on ``context`` goes into: a session is used as it is, a URL is
+        connected to first, and a connection's session policy (if it has one) picks or opens one."""
         if isinstance(context, Session):
             return context
+        if isinstance(context, Url):
+            context = self.connect(url=context)
+        policy = getattr(context, "_session_policy", None)
+        if policy is not None:
+            return policy.session(context)  # type: ignore[no-any-return]
+        session = context.session()
         if isinstance(context, Connection):
-            policy = getattr(context, "_session_policy", None)
-            if policy is not None:
-                return policy.session(context)  # type: ignore[no-any-return]
-            session = context.session()
             session.open()
-            return session
-        return context.session()  # type: ignore[no-any-return]
+        return session  # type: ignore[no-any-return]
+
+    def _open_link(self, context: Union[str, Url, Connection], sending: bool, peer_node: Optional[str],
+                   own_node: Optional[str], name: Optional[str], handler: Optional[Handler], options: Any,
+                   dynamic: bool = False, tags: Optional[Callable[[], bytes]] = None) -> Link:
+        # ``peer_node`` is the far end's address (a sender's target, a receiver's source); a URL's
+        # path stands in for it when it is not given.
+        if isinstance(context, str):
+            context = Url(context)
+        if not peer_node and isinstance(context, Url):
+            peer_node = context.path
+        session = self._session_for(context)
+        link_name = name or self._link_name(session.connection.container, peer_node, own_node)
+        link = session.sender(link_name) if sending else session.receiver(link_name)
+        far, near = (link.target, link.source) if sending else (link.source, link.target)
+        for terminus, address in ((far, peer_node), (near, own_node)):
+            if address:
+                terminus.address = address
+        if dynamic:
+            far.dynamic = True
+        if tags:
+            link.tag_generator = tags
+        if handler is not None:
+            link.handler = handler
+        _apply_link_options(options, link)
+        link.open()
+        return link  # type: ignore[no-any-return]
 
     def create_sender(self, context: Union[str, Url, Connection], target: Optional[str] = None,
                       source: Optional[str] = None, name: Optional[str] = None, handler: Optional[Handler] = None,
@@ -975,23 +1020,8 @@ class Container(Reactor):
         :param tags: a delivery tag generator for the link.
         :param options: :class:`LinkOption` objects to apply.
         """
-        if isinstance(context, str):
-            context = Url(context)
-        if isinstance(context, Url) and not target:
-            target = context.path
-        session = self._session_for(context)
-        sender = session.sender(name or self._link_name(session.connection.container, target, source))
-        if source:
-            sender.source.address = source
-        if target:
-            sender.target.address = target
-        if handler is not None:
-            sender.handler = handler
-        if tags:
-            sender.tag_generator = tags
-        _apply_link_options(options, sender)
-        sender.open()
-        return sender  # type: ignore[no-any-return]
+        return self._open_link(context, True, target, source, name, handler, options,  # type: ignore[return-value]
+                               tags=tags)
 
     def create_receiver(self, context: Union[Connection, Url, str], source: Optional[str] = None,
                         target: Optional[str] = None, name: Optional[str] = None, dynamic: bool = False,
@@ -1002,23 +1032,8 @@ class Container(Reactor):
         :param dynamic: ask the peer to create a temporary source node (for replies).
         :param options: :class:`LinkOption` objects to apply (selectors, browsing, durability).
         """
-        if isinstance(context, str):
-            context = Url(context)
-        if isinstance(context, Url) and not source:
-            source = context.path
-        session = self._session_for(context)
-        receiver = session.receiver(name or self._link_name(session.connection.container, source, target))
-        if source:
-            receiver.source.address = source
-        if dynamic:
-            receiver.source.dynamic = True
-        if target:
-            receiver.target.address = target
-        if handler is not None:
-            receiver.handler = handler
-        _apply_link_options(options, receiver)
-        receiver.open()
-        return receiver  # type: ignore[no-any-return]
+        return self._open_link(context, False, source, target, name, handler, options,  # type: ignore[return-value]
+                               dynamic=dynamic)
 
     def declare_transaction(self, context: Connection, handler: Optional[TransactionHandler] = None,
                             settle_before_discharge: bool = False) -> Transaction:

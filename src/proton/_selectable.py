@@ -6,12 +6,22 @@ container's loop, reported to a handler as ``on_selectable_readable`` / ``writab
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ._events import Event
 
 if TYPE_CHECKING:
     from ._reactor import Container
+
+
+def _reporter(etype: Any, doc: str) -> Callable[[Any], None]:
+    """A method that queues an ``etype`` event about the selectable itself."""
+
+    def report(self: Any) -> None:
+        self.push_event(self, etype)
+
+    report.__doc__ = doc
+    return report
 
 
 class Selectable:
@@ -63,17 +73,9 @@ class Selectable:
         self._final_sent = True
         self._reactor._update_selectable(self)
 
-    def readable(self) -> None:
-        """Report the descriptor readable to the handler."""
-        self.push_event(self, Event.SELECTABLE_READABLE)
-
-    def writable(self) -> None:
-        """Report the descriptor writable to the handler."""
-        self.push_event(self, Event.SELECTABLE_WRITABLE)
-
-    def expired(self) -> None:
-        """Report the deadline reached to the handler."""
-        self.push_event(self, Event.SELECTABLE_EXPIRED)
+    readable = _reporter(Event.SELECTABLE_READABLE, "Report the descriptor readable to the handler.")
+    writable = _reporter(Event.SELECTABLE_WRITABLE, "Report the descriptor writable to the handler.")
+    expired = _reporter(Event.SELECTABLE_EXPIRED, "Report the deadline reached to the handler.")
 
     def push_event(self, context: Any, etype: Any) -> None:
         """Queue an event about ``context`` on the container."""

@@ -11,6 +11,7 @@ or the timeout passes (:class:`~proton.Timeout`). A connection or link closed by
 from __future__ import annotations
 
 import collections
+import contextlib
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable, Deque, List, Optional, Tuple, Union
@@ -83,28 +84,37 @@ class BlockingLink:
     def __init__(self, connection: BlockingConnection, link: Union[Sender, Receiver]) -> None:
         self.connection = connection
         self.link = link
-        connection.wait(lambda: not link.state & Endpoint.REMOTE_UNINIT, msg=f"Opening link {link.name}")
+        self._wait_until(lambda: not link.state & Endpoint.REMOTE_UNINIT, "Opening")
         self._raise_if_detached()
 
-    def _wait_for_close(self, timeout: float = 1) -> None:
-        try:
-            self.connection.wait(lambda: self.link.state & Endpoint.REMOTE_CLOSED, timeout=timeout,
-                                 msg=f"Closing link {self.link.name}")
-        except Timeout:
-            pass
+    def _wait_until(self, done: Callable[[], Any], doing: str, timeout: Union[None, bool, float] = False) -> None:
+        self.connection.wait(done, timeout=timeout, msg=f"{doing} link {self.link.name}")
+
+    def _refuse_other_node(self, end: str, role: str) -> None:
+        """Raise LinkException when the peer attached ``end`` ("source" or "target") to another node
+        than the one asked for (or LinkDetached, when the peer says why by detaching)."""
+        asked = getattr(self.link, end)
+        if not asked or not asked.address or asked.address == getattr(self.link, "remote_" + end).address:
+            return
+        # such an attach is normally followed at once by a detach carrying the reason
+        with contextlib.suppress(Timeout):
+            self._wait_until(lambda: self.link.state & Endpoint.REMOTE_CLOSED, "Closing", timeout=1)
         self._raise_if_detached()
+        self.link.close()
+        raise LinkException(f"Failed to open {role} {self.link.name}, {end} does not match")
 
     def _raise_if_detached(self) -> None:
-        if self.link.state & Endpoint.REMOTE_CLOSED:
-            self.link.close()
-            if not self.connection.closing:
-                raise LinkDetached(self.link)
+        link = self.link
+        if not link.state & Endpoint.REMOTE_CLOSED:
+            return
+        link.close()
+        if not self.connection.closing:   # while closing everything, a detach is expected
+            raise LinkDetached(link)
 
     def close(self) -> None:
         """Close the link and wait until the peer has too."""
         self.link.close()
-        self.connection.wait(lambda: not self.link.state & Endpoint.REMOTE_ACTIVE,
-                             msg=f"Closing link {self.link.name}")
+        self._wait_until(lambda: not self.link.state & Endpoint.REMOTE_ACTIVE, "Closing")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.link, name)
@@ -119,11 +129,7 @@ class BlockingSender(BlockingLink):
 
     def __init__(self, connection: BlockingConnection, sender: Sender) -> None:
         super().__init__(connection, sender)
-        target = self.link.target
-        if target and target.address and target.address != self.link.remote_target.address:
-            self._wait_for_close()
-            self.link.close()
-            raise LinkException(f"Failed to open sender {self.link.name}, target does not match")
+        self._refuse_other_node("target", "sender")
 
     def send(self, msg: Message, timeout: Union[None, bool, float] = False,
              error_states: Optional[List[DispositionType]] = None) -> Delivery:
@@ -191,11 +197,7 @@ class BlockingReceiver(BlockingLink):
     def __init__(self, connection: BlockingConnection, receiver: Receiver, fetcher: Optional[Fetcher],
                  credit: int = 1) -> None:
         super().__init__(connection, receiver)
-        source = self.link.source
-        if source and source.address and source.address != self.link.remote_source.address:
-            self._wait_for_close()
-            self.link.close()
-            raise LinkException(f"Failed to open receiver {self.link.name}, source does not match")
+        self._refuse_other_node("source", "receiver")
         if credit:
             receiver.flow(credit)
         self.fetcher = fetcher
@@ -251,25 +253,24 @@ class BlockingConnection(Handler):
                  container: Optional[Container] = None, ssl_domain: Optional[SSLDomain] = None,
                  heartbeat: Optional[float] = None, urls: Optional[List[str]] = None,
                  reconnect: Union[None, bool, Backoff] = None, **kwargs: Any) -> None:
-        self.disconnected: Any = False
+        self.conn: Optional[Connection] = None
+        self.closing = False
+        self.disconnected: Any = False   # False, or why the transport went away
         self.timeout = timeout or 60
         self.container = container or Container()
         self.container.timeout = self.timeout
         self.container.start()
-        self.conn: Optional[Connection] = None
-        self.closing = False
-        if url is not None and urls is None and reconnect is None:
-            reconnect = False
-            url = Url(url).defaults()
-        ok = False
+        single_url = url is not None and urls is None and reconnect is None
+        if single_url:   # one URL and nothing said about reconnecting: connect once, as before
+            url, reconnect = Url(url).defaults(), False
         try:
-            self.conn = self.container.connect(url=url, handler=self, ssl_domain=ssl_domain, reconnect=reconnect,
-                                               heartbeat=heartbeat, urls=urls, **kwargs)
+            self.conn = self.container.connect(url=url, urls=urls, handler=self, reconnect=reconnect,
+                                               ssl_domain=ssl_domain, heartbeat=heartbeat, **kwargs)
             self.wait(lambda: not self.conn.state & Endpoint.REMOTE_UNINIT, msg="Opening connection")
-            ok = True
-        finally:
-            if not ok and self.conn:
+        except BaseException:
+            if self.conn:
                 self.close()
+            raise
 
     def create_sender(self, address: Optional[str], handler: Optional[Handler] = None, name: Optional[str] = None,
                       options: Any = None) -> BlockingSender:
@@ -285,17 +286,13 @@ class BlockingConnection(Handler):
         :param credit: messages to prefetch (default 1).
         :param handler: receive with your own handler instead of :meth:`BlockingReceiver.receive`.
         """
-        prefetch = credit
-        fetcher: Optional[Fetcher]
-        if handler:
-            fetcher = None
-            if prefetch is None:
-                prefetch = 1
-        else:
-            fetcher = Fetcher(self, credit)
+        # Without a handler of its own the receiver gets a Fetcher, which queues what arrives for
+        # receive(); with one, messages go to that handler and one credit is given by default.
+        fetcher = None if handler else Fetcher(self, credit)
+        initial_credit = 1 if handler and credit is None else credit
         receiver = self.container.create_receiver(self.conn, address, name=name, dynamic=dynamic,
                                                   handler=handler or fetcher, options=options)
-        return BlockingReceiver(self, receiver, fetcher, credit=prefetch)  # type: ignore[arg-type]
+        return BlockingReceiver(self, receiver, fetcher, credit=initial_credit)  # type: ignore[arg-type]
 
     def close(self) -> None:
         """Close the connection, waiting for the peer's close, and release everything."""
@@ -353,47 +350,42 @@ class BlockingConnection(Handler):
         :raise Timeout: the time ran out.
         :raise ConnectionException: the connection was lost meanwhile.
         """
-        if timeout is False:
-            timeout = self.timeout
-        if timeout is None:
-            while not condition() and not self.disconnected:
+        limit = self.timeout if timeout is False else timeout
+        deadline = None if limit is None else time.monotonic() + float(limit)
+        saved = self.container.timeout
+        if limit is not None:
+            self.container.timeout = limit   # no single wait for I/O may outlast the limit
+        try:
+            while not (condition() or self.disconnected):
                 self.container.process()
-        else:
-            saved = self.container.timeout
-            self.container.timeout = timeout
-            try:
-                deadline = time.monotonic() + float(timeout)
-                while not condition() and not self.disconnected:
-                    self.container.process()
-                    if time.monotonic() > deadline:
-                        text = f"Connection {self._shown_url()} timed out"
-                        raise Timeout(f"{text}: {msg}" if msg else text)
-            finally:
-                self.container.timeout = saved
+                if deadline is not None and time.monotonic() > deadline:
+                    what = f"Connection {self._shown_url()} timed out"
+                    raise Timeout(f"{what}: {msg}" if msg else what)
+        finally:
+            self.container.timeout = saved
         if self.disconnected and not self._is_closed():
             raise ConnectionException(f"Connection {self._shown_url()} disconnected: {self.disconnected}")
 
+    def _closed_by_peer(self, endpoint: Any, error: Callable[[Any], Exception]) -> None:
+        # Close our end too; unless we are closing everything anyway, the waiting caller hears of it.
+        if not endpoint.state & Endpoint.LOCAL_ACTIVE:
+            return
+        endpoint.close()
+        if not self.closing:
+            raise error(endpoint)
+
     def on_link_remote_close(self, event: Event) -> None:
-        if event.link.state & Endpoint.LOCAL_ACTIVE:
-            event.link.close()
-            if not self.closing:
-                raise LinkDetached(event.link)
+        self._closed_by_peer(event.link, LinkDetached)
 
     def on_connection_remote_close(self, event: Event) -> None:
-        if event.connection.state & Endpoint.LOCAL_ACTIVE:
-            event.connection.close()
-            if not self.closing:
-                raise ConnectionClosed(event.connection)
-
-    def on_transport_tail_closed(self, event: Event) -> None:
-        self.on_transport_closed(event)
-
-    def on_transport_head_closed(self, event: Event) -> None:
-        self.on_transport_closed(event)
+        self._closed_by_peer(event.connection, ConnectionClosed)
 
     def on_transport_closed(self, event: Event) -> None:
         if not self.closing:
             self.disconnected = event.transport.condition or "unknown"
+
+    # either half of the socket closing means the connection is gone
+    on_transport_tail_closed = on_transport_head_closed = on_transport_closed
 
 
 class AtomicCount:
