@@ -64,6 +64,9 @@ def register_types(**types):
     T_UnmappedType = types.get("UnmappedType")
     T_annotation_key = types.get("annotation_key")
     T_Data = types.get("Data")
+    global _validation_fn_offset, _raise_on_error_offset
+    _validation_fn_offset = slot_offset(T_AnnotationDict, "validation_fn")
+    _raise_on_error_offset = slot_offset(T_AnnotationDict, "raise_on_error")
 
 
 cdef inline int data_check(pn_data_t *d, int code) except -1:
@@ -271,10 +274,67 @@ cdef int put_value(pn_data_t *d, object o, int depth) except -1:
 # ---------------------------------------------------------------------------------------------
 # AMQP -> Python
 
-cdef inline object new_int(object cls, object value):
-    """An instance of the int subclass ``cls`` without running its __init__ checks (decoded values
-    are in range by construction)."""
-    return int.__new__(cls, value)
+from cpython.dict cimport PyDict_Update
+
+
+cdef extern from *:
+    """
+    #include <structmember.h>
+
+    /* An instance of the int subclass cls holding value, made by int's own constructor without the
+       attribute lookup and checks of a Python-level int.__new__(cls, value) call. */
+    static PyObject *cyproton_new_int(PyObject *cls, PyObject *value) {
+        PyObject *args = PyTuple_Pack(1, value);
+        PyObject *result;
+        if (args == NULL)
+            return NULL;
+        result = PyLong_Type.tp_new((PyTypeObject *)cls, args, NULL);
+        Py_DECREF(args);
+        return result;
+    }
+
+    /* Where instances of type keep the __slots__ member called name: its byte offset, or -1 when
+       name is not a plain object slot of type. */
+    static Py_ssize_t cyproton_slot_offset(PyObject *type, const char *name) {
+        Py_ssize_t offset = -1;
+        PyObject *descr = PyObject_GetAttrString(type, name);
+        if (descr == NULL) {
+            PyErr_Clear();
+            return -1;
+        }
+        if (Py_TYPE(descr) == &PyMemberDescr_Type) {
+            PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+            if (member->type == T_OBJECT_EX && !(member->flags & READONLY))
+                offset = member->offset;
+        }
+        Py_DECREF(descr);
+        return offset;
+    }
+
+    /* Store value in the object slot at offset, as the slot's descriptor would. */
+    static void cyproton_set_slot(PyObject *obj, Py_ssize_t offset, PyObject *value) {
+        PyObject **place = (PyObject **)((char *)obj + offset);
+        PyObject *old = *place;
+        Py_INCREF(value);
+        *place = value;
+        Py_XDECREF(old);
+    }
+
+    /* An empty instance of the dict subclass cls, made as dict() makes one. */
+    static PyObject *cyproton_new_dict_of(PyObject *cls, PyObject *no_args) {
+        return PyDict_Type.tp_new((PyTypeObject *)cls, no_args, NULL);
+    }
+    """
+    object new_int "cyproton_new_int" (object cls, object value)
+    Py_ssize_t slot_offset "cyproton_slot_offset" (object type, const char *name)
+    void set_slot "cyproton_set_slot" (object obj, Py_ssize_t offset, object value)
+    object new_dict_of "cyproton_new_dict_of" (object cls, object no_args)
+
+
+# AnnotationDict keeps its key check and raise_on_error in two slots: where, in its instances
+# (found when the value types are registered; -1 leaves setting them to setattr).
+cdef Py_ssize_t _validation_fn_offset = -1
+cdef Py_ssize_t _raise_on_error_offset = -1
 
 
 cdef object _safe_unknown = _uuid_mod.SafeUUID.unknown
@@ -285,13 +345,28 @@ cdef object new_annotation_dict(object source):
     """An AnnotationDict (raise_on_error off) holding ``source``'s items, str keys made symbols.
 
     Built in C: the same result as ``AnnotationDict(source, raise_on_error=False)``."""
-    cdef object result = T_AnnotationDict.__new__(T_AnnotationDict)
+    cdef object result = new_dict_of(T_AnnotationDict, ())
     cdef Py_ssize_t pos = 0
     cdef PyObject *k
     cdef PyObject *v
     cdef object key
-    result.validation_fn = T_annotation_key
-    result.raise_on_error = False
+    cdef bint keys_ready = True
+    if _validation_fn_offset >= 0 and _raise_on_error_offset >= 0:
+        set_slot(result, _validation_fn_offset, T_annotation_key)
+        set_slot(result, _raise_on_error_offset, False)
+    else:
+        result.validation_fn = T_annotation_key
+        result.raise_on_error = False
+    if type(source) is dict:
+        # Decoded annotations have symbol (or ulong) keys already: one bulk copy then.
+        while PyDict_Next(source, &pos, &k, &v):
+            if type(<object>k) is not T_symbol and type(<object>k) is not T_ulong:
+                keys_ready = False
+                break
+        if keys_ready:
+            PyDict_Update(result, source)
+            return result
+        pos = 0
     if type(source) is dict or isinstance(source, dict):
         while PyDict_Next(source, &pos, &k, &v):
             key = <object>k
@@ -306,6 +381,56 @@ cdef object new_annotation_dict(object source):
                 key = T_symbol(key)
             PyDict_SetItem(result, key, value)
     return result
+
+
+# -- shared names -------------------------------------------------------------------------------
+# Symbols and map keys come from a small vocabulary (annotation keys, property names, content
+# types, capabilities) that repeats from one message to the next. The decoders look them up here by
+# their encoded bytes and hand out one shared, immutable Python object per name instead of
+# decoding and building it again: a direct-mapped table, a name evicting whatever held its slot.
+
+from cpython.ref cimport Py_XDECREF
+from libc.string cimport memcmp
+
+DEF NAME_SLOTS = 1024          # a power of two
+DEF NAME_LONGEST = 48          # longer names are built every time
+
+cdef struct NameSlot:
+    PyObject *value            # owned: a str or a symbol; NULL while the slot is free
+    uint32_t hash
+    uint32_t size
+    bint is_symbol
+    char text[NAME_LONGEST]
+
+cdef NameSlot _name_slots[NAME_SLOTS]
+
+
+cdef object shared_name(const char *text, Py_ssize_t size, bint is_symbol):
+    """The str (or symbol) whose UTF-8 encoding is ``text[0:size]``, shared when it is short."""
+    cdef uint32_t h = 2166136261u + is_symbol
+    cdef Py_ssize_t i
+    cdef NameSlot *slot
+    cdef object value
+    if size > NAME_LONGEST:
+        value = PyUnicode_DecodeUTF8(text, size, NULL)
+        return T_symbol(value) if is_symbol else value
+    for i in range(size):
+        h = (h ^ <unsigned char>text[i]) * 16777619u
+    slot = &_name_slots[h & (NAME_SLOTS - 1)]
+    if (slot.value != NULL and slot.hash == h and slot.size == size and slot.is_symbol == is_symbol
+            and memcmp(slot.text, text, size) == 0):
+        return <object>slot.value
+    value = PyUnicode_DecodeUTF8(text, size, NULL)
+    if is_symbol:
+        value = T_symbol(value)
+    Py_XDECREF(slot.value)       # the slot is rewritten below before anything else can run
+    Py_INCREF(value)
+    slot.value = <PyObject *>value
+    slot.hash = h
+    slot.size = <uint32_t>size
+    slot.is_symbol = is_symbol
+    memcpy(slot.text, text, size)
+    return value
 
 
 cdef inline object bytes_to_str(c_types.pn_bytes_t b):
@@ -332,10 +457,15 @@ cdef object uuid_from_raw(const char *raw):
 
 cdef object get_map(pn_data_t *d, int depth):
     cdef dict result = {}
+    cdef c_types.pn_bytes_t b
     if c_codec.pn_data_enter(d):
         try:
             while c_codec.pn_data_next(d):
-                key = get_value(d, depth)
+                if c_codec.pn_data_type(d) == c_codec.PN_STRING:
+                    b = c_codec.pn_data_get_string(d)
+                    key = shared_name(b.start, b.size, False)
+                else:
+                    key = get_value(d, depth)
                 if c_codec.pn_data_next(d):
                     result[key] = get_value(d, depth)
                 else:
@@ -393,6 +523,7 @@ cdef object get_value(pn_data_t *d, int depth):
     cdef int t = c_codec.pn_data_type(d)
     cdef c_codec.pn_decimal128_t dec
     cdef c_codec.pn_uuid_t uu
+    cdef c_types.pn_bytes_t b
     if depth >= MAX_DEPTH:
         raise DataException("value nested more than %d levels deep" % MAX_DEPTH)
     if t == c_codec.PN_STRING:
@@ -400,7 +531,8 @@ cdef object get_value(pn_data_t *d, int depth):
     if t == c_codec.PN_LONG:
         return c_codec.pn_data_get_long(d)
     if t == c_codec.PN_SYMBOL:
-        return T_symbol(bytes_to_str(c_codec.pn_data_get_symbol(d)))
+        b = c_codec.pn_data_get_symbol(d)
+        return shared_name(b.start, b.size, True)
     if t == c_codec.PN_MAP:
         return get_map(d, depth + 1)
     if t == c_codec.PN_NULL:

@@ -171,10 +171,9 @@ cdef object read_body(const unsigned char *p, unsigned char code, Py_ssize_t *po
         pos[0] = i + size
         if code == 0xa0 or code == 0xb0:
             return PyBytes_FromStringAndSize(<const char *>p + i, size)
-        result = PyUnicode_DecodeUTF8(<const char *>p + i, size, NULL)
         if code == 0xa3 or code == 0xb3:
-            return T_symbol(result)
-        return result
+            return shared_name(<const char *>p + i, size, True)
+        return PyUnicode_DecodeUTF8(<const char *>p + i, size, NULL)
     # compound and array: size, count, then the content
     if code == 0xc0 or code == 0xc1 or code == 0xe0:
         size = p[i]
@@ -195,7 +194,11 @@ cdef object read_body(const unsigned char *p, unsigned char code, Py_ssize_t *po
     if code == 0xc1 or code == 0xd1:
         mapping = {}
         for k in range(0, count, 2):
-            key = read_value(p, &i, n, depth + 1)
+            if i + 1 < n and p[i] == 0xa1 and i + 2 + p[i + 1] <= n:     # a short string key
+                key = shared_name(<const char *>p + i + 2, p[i + 1], False)
+                i += 2 + p[i + 1]
+            else:
+                key = read_value(p, &i, n, depth + 1)
             mapping[key] = read_value(p, &i, n, depth + 1)
         return mapping
     # arrays

@@ -56,6 +56,29 @@ cdef inline int msg_check(pn_message_t *m, int code) except -1:
     return code
 
 
+cdef extern from *:
+    """
+    /* Whether the str s holds a NUL character (a memchr over one-byte text, the common case). */
+    static int cyproton_has_nul(PyObject *s) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+        if (PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND)
+            return memchr(PyUnicode_DATA(s), 0, (size_t)n) != NULL;
+        return PyUnicode_FindChar(s, 0, 0, n, 1) >= 0;
+    }
+    """
+    bint has_nul "cyproton_has_nul" (str s)
+
+
+cdef inline object seconds_to_ms(object value):
+    """Seconds (int or float) as whole milliseconds, truncated as int(value * 1000) truncates."""
+    cdef double ms
+    if type(value) is float:
+        ms = <double>value * 1000.0
+        if -9.0e15 < ms < 9.0e15:          # exact in a double, so the C truncation agrees with int()
+            return <long long>ms
+    return int(value * 1000)
+
+
 cdef object optional_str(object value, str field):
     """Validate a string field: ``None`` or a str (subclasses become plain str)."""
     if value is None:
@@ -66,7 +89,7 @@ cdef object optional_str(object value, str field):
         s = str(value)
     else:
         raise TypeError("Message.%s must be a str or None, not %s" % (field, type(value).__name__))
-    if "\0" in s:
+    if has_nul(s):
         raise ValueError("Message.%s must not contain NUL characters" % field)
     return s
 
@@ -75,6 +98,8 @@ cdef object checked_msgid(object value, str field):
     """Validate a message-id: None, an unsigned int (< 2**64), str, bytes or uuid.UUID."""
     if value is None:
         return None
+    if type(value) is str:
+        return value
     if isinstance(value, int):
         if value < 0:
             raise OverflowError("Message.%s: can't convert negative number to unsigned" % field)
@@ -227,18 +252,52 @@ cdef object check_property_keys(object props):
     return props
 
 
-# Settable fields in the order of CMessage._assign.
+# Fields Message(...) takes as keywords, in the order of CMessage._assign.
 cdef dict MESSAGE_FIELD_INDEX = {name: i for i, name in enumerate((
     "inferred", "durable", "priority", "ttl", "first_acquirer", "delivery_count", "id", "correlation_id", "user_id",
     "address", "subject", "reply_to", "content_type", "content_encoding", "expiry_time", "creation_time", "group_id",
-    "group_sequence", "reply_to_group_id", "instructions", "annotations"))}
+    "group_sequence", "reply_to_group_id", "instructions", "annotations", "body", "properties", "footer"))}
+
+# The keyword names a call passes are interned strings, the very objects that key the dict above:
+# a table indexed by their address finds a field without hashing (a miss falls back to the dict).
+DEF FIELD_SLOTS = 256
+cdef PyObject *_field_names[FIELD_SLOTS]
+cdef int _field_numbers[FIELD_SLOTS]
+
+
+cdef inline Py_ssize_t field_slot(PyObject *name) noexcept:
+    return (<size_t>name >> 4) & (FIELD_SLOTS - 1)
+
+
+cdef void _index_field_names():
+    cdef Py_ssize_t slot
+    for name, number in MESSAGE_FIELD_INDEX.items():
+        slot = field_slot(<PyObject *>name)
+        if _field_names[slot] == NULL:
+            _field_names[slot] = <PyObject *>name     # kept alive by MESSAGE_FIELD_INDEX
+            _field_numbers[slot] = number
+
+
+_index_field_names()
+
+
+cdef inline int field_number(PyObject *name) except -2:
+    """The _assign number of the keyword ``name``, or -1 when it names no field."""
+    cdef Py_ssize_t slot = field_slot(name)
+    cdef PyObject *found
+    if _field_names[slot] == name:
+        return _field_numbers[slot]
+    found = PyDict_GetItemWithError(MESSAGE_FIELD_INDEX, <object>name)
+    if found == NULL:
+        return -1
+    return <int><object>found
 
 
 cdef class CMessage:
     """Fields of an AMQP message; base of :class:`proton.Message`."""
 
     cdef bint _inferred, _durable, _first_acquirer
-    cdef uint8_t _priority
+    cdef uint8_t _priority_x     # priority XOR the default, so that a fresh (zeroed) message has the default
     cdef uint32_t _ttl, _delivery_count, _group_sequence
     cdef int64_t _expiry_time, _creation_time
     cdef object _id, _correlation_id
@@ -251,25 +310,28 @@ cdef class CMessage:
     cdef public object body
     cdef public object footer
 
-    def __cinit__(self, *args, **kwargs):
-        self._priority = c_message.PN_DEFAULT_PRIORITY
-
-    def __init__(self, body=None, **kwargs):
-        self.body = body
+    def __init__(self, *args, **kwargs):
+        # *args rather than a named ``body``: Cython then hands over the caller's keywords as one
+        # dict copy instead of re-inserting them one by one.
         cdef Py_ssize_t pos = 0
         cdef PyObject *k
         cdef PyObject *v
-        cdef PyObject *index
-        if kwargs:
-            while PyDict_Next(kwargs, &pos, &k, &v):
-                index = PyDict_GetItemWithError(MESSAGE_FIELD_INDEX, <object>k)
-                if index != NULL:
-                    self._assign(<int><object>index, <object>v)
-                elif <object>k == "body" or <object>k == "properties" or <object>k == "footer":
-                    setattr(self, <object>k, <object>v)
-                else:
-                    getattr(self, <object>k)     # only existing attributes (AttributeError otherwise)
-                    setattr(self, <object>k, <object>v)
+        cdef int number
+        if args:
+            if len(args) > 1:
+                raise TypeError("Message() takes at most 1 positional argument (%d given)" % len(args))
+            if kwargs and "body" in kwargs:
+                raise TypeError("Message() got multiple values for argument 'body'")
+            self.body = args[0]
+        if not kwargs:
+            return
+        while PyDict_Next(kwargs, &pos, &k, &v):
+            number = field_number(k)
+            if number >= 0:
+                self._assign(number, <object>v)
+            else:
+                getattr(self, <object>k)     # only existing attributes (AttributeError otherwise)
+                setattr(self, <object>k, <object>v)
 
     cdef int _assign(self, int field, object value) except -1:
         """Set one field (by its index in MESSAGE_FIELD_INDEX), with the same checks as its setter."""
@@ -278,9 +340,9 @@ cdef class CMessage:
         elif field == 1:    # durable
             self._durable = bool(value)
         elif field == 2:    # priority
-            self._priority = as_integer(value)
+            self._priority_x = <uint8_t>as_integer(value) ^ c_message.PN_DEFAULT_PRIORITY
         elif field == 3:    # ttl
-            self._ttl = int(value * 1000)
+            self._ttl = seconds_to_ms(value)
         elif field == 4:    # first_acquirer
             self._first_acquirer = bool(value)
         elif field == 5:    # delivery_count
@@ -292,6 +354,8 @@ cdef class CMessage:
         elif field == 8:    # user_id
             if value is None:
                 self._user_id = None
+            elif type(value) is bytes:
+                self._user_id = value
             elif isinstance(value, str):
                 self._user_id = value.encode("utf-8")
             elif isinstance(value, (bytes, bytearray, memoryview)):
@@ -309,9 +373,9 @@ cdef class CMessage:
         elif field == 13:    # content_encoding
             self._content_encoding = optional_str(value, "content_encoding")
         elif field == 14:    # expiry_time
-            self._expiry_time = int(value * 1000)
+            self._expiry_time = seconds_to_ms(value)
         elif field == 15:    # creation_time
-            self._creation_time = int(value * 1000)
+            self._creation_time = seconds_to_ms(value)
         elif field == 16:    # group_id
             self._group_id = optional_str(value, "group_id")
         elif field == 17:    # group_sequence
@@ -322,11 +386,17 @@ cdef class CMessage:
             self.instruction_dict = new_annotation_dict(value) if isinstance(value, dict) else value
         elif field == 20:    # annotations
             self.annotation_dict = new_annotation_dict(value) if isinstance(value, dict) else value
+        elif field == 21:
+            self.body = value
+        elif field == 22:
+            self.properties = value
+        elif field == 23:
+            self.footer = value
         return 0
 
     cdef void _reset(self):
         self._inferred = self._durable = self._first_acquirer = False
-        self._priority = c_message.PN_DEFAULT_PRIORITY
+        self._priority_x = 0
         self._ttl = self._delivery_count = self._group_sequence = 0
         self._expiry_time = self._creation_time = 0
         self._id = self._correlation_id = None
@@ -365,7 +435,7 @@ cdef class CMessage:
     @property
     def priority(self):
         """Relative priority, 0 to 255 (AMQP's default is 4)."""
-        return self._priority
+        return self._priority_x ^ c_message.PN_DEFAULT_PRIORITY
 
     @priority.setter
     def priority(self, value):
@@ -548,7 +618,7 @@ cdef class CMessage:
             c_message.pn_message_set_inferred(m, True)
         if self._durable:
             c_message.pn_message_set_durable(m, True)
-        c_message.pn_message_set_priority(m, self._priority)
+        c_message.pn_message_set_priority(m, self._priority_x ^ c_message.PN_DEFAULT_PRIORITY)
         c_message.pn_message_set_ttl(m, self._ttl)
         if self._first_acquirer:
             c_message.pn_message_set_first_acquirer(m, True)
@@ -620,10 +690,10 @@ cdef class CMessage:
             b.byte(0x41)
         else:
             opt_null(w)
-        if self._priority != c_message.PN_DEFAULT_PRIORITY:
+        if self._priority_x != 0:
             w.field()
             b.byte(0x50)
-            b.byte(self._priority)
+            b.byte(self._priority_x ^ c_message.PN_DEFAULT_PRIORITY)
         else:
             opt_null(w)
         opt_uint(w, self._ttl != 0, self._ttl)
@@ -715,7 +785,7 @@ cdef class CMessage:
         cdef c_types.pn_bytes_t uid
         self._inferred = c_message.pn_message_is_inferred(m)
         self._durable = c_message.pn_message_is_durable(m)
-        self._priority = c_message.pn_message_get_priority(m)
+        self._priority_x = c_message.pn_message_get_priority(m) ^ c_message.PN_DEFAULT_PRIORITY
         self._ttl = c_message.pn_message_get_ttl(m)
         self._first_acquirer = c_message.pn_message_is_first_acquirer(m)
         self._delivery_count = c_message.pn_message_get_delivery_count(m)
@@ -800,7 +870,8 @@ cdef class CMessage:
             if k == 0:
                 self._durable = v != 0
             elif k == 1:
-                self._priority = <uint8_t>v if v <= 255 else self._priority
+                if v <= 255:
+                    self._priority_x = <uint8_t>v ^ c_message.PN_DEFAULT_PRIORITY
             elif k == 2:
                 self._ttl = <uint32_t>v if v <= 0xFFFFFFFF else 0
             elif k == 3:

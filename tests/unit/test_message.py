@@ -236,6 +236,48 @@ def test_constructor_refuses_unknown_names():
         Message(not_a_field=1)
 
 
+def test_constructor_refuses_a_second_body():
+    with pytest.raises(TypeError):
+        Message("one", "two")
+    with pytest.raises(TypeError):
+        Message("one", body="two")
+
+
+def test_constructor_keywords_reach_body_and_properties():
+    message = Message(properties={"p": 1}, body=[1, 2], priority=9)
+    assert (message.body, message.properties, message.priority) == ([1, 2], {"p": 1}, 9)
+    assert Message().priority == Message.DEFAULT_PRIORITY
+
+
+@pytest.mark.parametrize("seconds, millis", [(0.0015, 1), (2.5, 2500), (30, 30000), (1.9999, 1999)])
+def test_float_seconds_truncate_to_milliseconds(seconds, millis):
+    message = Message(ttl=seconds, expiry_time=seconds, creation_time=-seconds)
+    assert round_trip(message).ttl == millis / 1000
+    assert message.expiry_time == millis / 1000
+    assert message.creation_time == -millis / 1000
+
+
+@pytest.mark.parametrize("field", ["ttl", "expiry_time", "creation_time"])
+@pytest.mark.parametrize("value, error", [(1e30, OverflowError), (1e16, OverflowError), (math.nan, ValueError),
+                                          (math.inf, OverflowError)])
+def test_time_fields_refuse_what_does_not_fit(field, value, error):
+    with pytest.raises(error):
+        Message(**{field: value})
+
+
+def test_ttl_refuses_negative_seconds():
+    with pytest.raises(OverflowError):
+        Message(ttl=-1.0)
+
+
+@pytest.mark.impl   # the reference cuts at the NUL
+@pytest.mark.parametrize("text", ["a\0", "\0", "\u00e9\0x", "\u65e5\u672c\0", "\U0001f600\0"])
+def test_string_fields_refuse_nul_in_any_width(text):
+    with pytest.raises(ValueError):
+        Message(subject=text)
+    assert Message(subject=text.replace("\0", "")).subject == text.replace("\0", "")
+
+
 def test_clear_resets_every_field():
     message = everything()
     message.clear()
