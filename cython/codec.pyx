@@ -584,11 +584,24 @@ cdef object get_value(pn_data_t *d, int depth):
     return T_UnmappedType(str(t)) if T_UnmappedType is not None else None
 
 
+DEF ENCODE_SCRATCH_SIZE = 65536
+cdef char _encode_scratch[ENCODE_SCRATCH_SIZE]
+
+
 cdef object data_encode(pn_data_t *d):
-    """Encode everything in ``d`` to a new bytes object."""
-    cdef ssize_t size = c_codec.pn_data_encoded_size(d)
-    cdef ssize_t n
+    """Encode everything in ``d`` to a new bytes object.
+
+    One encoder pass into a scratch buffer for the usual small tree; a tree that does not fit is
+    measured first and encoded straight into its bytes object (two passes)."""
+    cdef ssize_t size
+    cdef ssize_t n = c_codec.pn_data_encode(d, _encode_scratch, ENCODE_SCRATCH_SIZE)
     cdef bytes out
+    if n >= 0:
+        return PyBytes_FromStringAndSize(_encode_scratch, n)
+    if n != c_error.PN_OVERFLOW:
+        data_check(d, <int>n)
+    c_error.pn_error_clear(c_codec.pn_data_error(d))   # the scratch overflow is no error of the data
+    size = c_codec.pn_data_encoded_size(d)
     if size < 0:
         data_check(d, <int>size)
     out = PyBytes_FromStringAndSize(NULL, size)

@@ -540,6 +540,22 @@ def test_large_map():
     assert same(decoded, value)
 
 
+@pytest.mark.parametrize("size", [65536 - 5, 65536 - 4, 65536 - 3, 65536, 1 << 20])
+def test_binary_values_on_either_side_of_64_kib(size):
+    # vbin32 header: 1 code byte and 4 size bytes, so the encoding is size + 5 bytes
+    value = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    data = Data()
+    data.put_object(value)
+    assert data.encoded_size() == size + 5
+    encoded = data.encode()
+    assert len(encoded) == size + 5 and encoded[5:] == value
+    assert data.encode() == encoded
+    data.put_object([value, "after"])             # a second top-level node, over the limit too
+    both = data.encode()
+    assert both.startswith(encoded) and len(both) == data.encoded_size()
+    assert decode_object(encoded) == value
+
+
 def test_large_list():
     value = list(range(-5000, 5000))
     _, decoded = round_trip(value)
