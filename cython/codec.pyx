@@ -324,11 +324,29 @@ cdef extern from *:
     static PyObject *cyproton_new_dict_of(PyObject *cls, PyObject *no_args) {
         return PyDict_Type.tp_new((PyTypeObject *)cls, no_args, NULL);
     }
+
+    /* cls.__new__(cls) for a class known to be a type: its tp_new called directly, without the
+       attribute lookup and argument checks of the Python-level call. */
+    static PyObject *cyproton_new_instance(PyObject *cls, PyObject *no_args) {
+        if (!PyType_Check(cls) || ((PyTypeObject *)cls)->tp_new == NULL) {
+            PyErr_Format(PyExc_TypeError, "cannot make an instance of %R", cls);
+            return NULL;
+        }
+        return ((PyTypeObject *)cls)->tp_new((PyTypeObject *)cls, no_args, NULL);
+    }
     """
     object new_int "cyproton_new_int" (object cls, object value)
     Py_ssize_t slot_offset "cyproton_slot_offset" (object type, const char *name)
     void set_slot "cyproton_set_slot" (object obj, Py_ssize_t offset, object value)
     object new_dict_of "cyproton_new_dict_of" (object cls, object no_args)
+    object _new_instance "cyproton_new_instance" (object cls, object no_args)
+
+
+cdef tuple _NO_ARGS = ()
+
+
+cdef inline object new_instance(object cls):
+    return _new_instance(cls, _NO_ARGS)
 
 
 # AnnotationDict keeps its key check and raise_on_error in two slots: where, in its instances
@@ -448,7 +466,7 @@ cdef object _IS_SAFE_ATTR = "is_safe"
 cdef object uuid_from_raw(const char *raw):
     # uuid.UUID(bytes=...) validates its arguments in Python; build the (immutable) object directly,
     # setting its two slots the way object.__setattr__ would.
-    u = T_UUID.__new__(T_UUID)
+    u = new_instance(T_UUID)
     value = _PyLong_FromByteArray(<const unsigned char *>raw, 16, 0, 0)
     PyObject_GenericSetAttr(u, _INT_ATTR, <PyObject *>value)
     PyObject_GenericSetAttr(u, _IS_SAFE_ATTR, <PyObject *>_safe_unknown)
@@ -997,7 +1015,7 @@ cdef class CData:
 
 cdef object wrap_data(pn_data_t *d, object owner):
     """A Data view of a pn_data_t that ``owner`` keeps alive (not freed by the view)."""
-    cdef CData obj = T_Data.__new__(T_Data)
+    cdef CData obj = new_instance(T_Data)
     obj._impl = d
     obj._owned = False
     obj._owner = owner

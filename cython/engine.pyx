@@ -517,7 +517,7 @@ cdef class CTerminus:
 
 
 cdef object make_terminus(pn_terminus_t *t, object owner):
-    cdef CTerminus term = T_Terminus.__new__(T_Terminus)
+    cdef CTerminus term = new_instance(T_Terminus)
     term._impl = t
     term._owner = owner
     return term
@@ -872,7 +872,7 @@ def register_disposition_type(cls):
 
 
 cdef object make_disposition(pn_disposition_t *d, pn_delivery_t *delivery, bint local):
-    cdef CDisposition disp = T_Disposition.__new__(T_Disposition)
+    cdef CDisposition disp = new_instance(T_Disposition)
     disp._impl = d
     disp._delivery = delivery
     c_object.pn_incref(delivery)

@@ -11,6 +11,8 @@
 # handlers of MessagingHandler run their per-delivery logic here, in C.
 
 from cpython.dict cimport PyDict_GetItem
+from cpython.ref cimport Py_XDECREF
+from cpython.unicode cimport PyUnicode_InternFromString
 from cpython.object cimport PyTypeObject, Py_TYPE
 
 
@@ -20,6 +22,7 @@ from cpython.object cimport PyTypeObject, Py_TYPE
 # Python layer gives its "internal" event types.
 cdef dict EVENT_TYPES = {}
 cdef list CORE_TYPES = [None] * 64
+cdef list CORE_METHODS = [None] * 64      # the interned handler method name of each core type
 cdef object T_Event = None
 cdef object T_Reject = None, T_Release = None
 
@@ -31,6 +34,7 @@ def register_event_types(types, event_class):
         EVENT_TYPES[number] = etype
         if 0 <= number < 64:
             CORE_TYPES[number] = etype
+            CORE_METHODS[number] = PyUnicode_InternFromString(etype.method.encode("utf-8"))
     if event_class is not None:
         T_Event = event_class
 
@@ -232,14 +236,14 @@ cdef CEvent event_from_engine(pn_event_t *pe, object container):
             if ev._container is None:
                 ev._container = container
             return ev
-        ev = T_Event.__new__(T_Event)
+        ev = new_instance(T_Event)
         ev._number = number
         ev._type = event_type_of(number)
         ev._clsname = "pn_pyref"
         ev._pycontext = pyctx
         ev._container = container
         return ev
-    ev = T_Event.__new__(T_Event)
+    ev = new_instance(T_Event)
     ev._number = number
     ev._type = event_type_of(number)
     ev._container = container
@@ -337,16 +341,52 @@ cdef inline object instance_dict(object obj):
 cdef object _FunctionType = type(lambda: None)
 
 
+# In front of _method_cache, a direct-mapped table on the (class, name) pair by address: class and
+# name are held by the table, so neither address can be reused while its entry stands.
+DEF METHOD_SLOTS = 512
+
+cdef struct MethodSlot:
+    PyObject *cls
+    PyObject *name
+    PyObject *entry
+
+cdef MethodSlot _method_slots[METHOD_SLOTS]
+
+
+cdef inline MethodSlot *method_slot(PyObject *cls, PyObject *name) noexcept:
+    cdef size_t h = (<size_t>cls >> 4) * 31 + (<size_t>name >> 4)
+    return &_method_slots[(h ^ (h >> 9)) & (METHOD_SLOTS - 1)]
+
+
 cdef object method_entry(object handler, object name):
     """``(kind, function)`` for ``handler.<name>``, cached per class: the kind (M_NONE, M_FORWARD,
     M_CALL) and, for a plain function defined on the class, the function itself (called without
     making a bound method)."""
     cdef object cls = type(handler)
-    cdef PyObject *found
-    cdef dict per_class
+    cdef MethodSlot *slot
     inst = instance_dict(handler)
     if inst is not None and PyDict_GetItemWithError(inst, name) != NULL:
         return (M_CALL, None)
+    slot = method_slot(<PyObject *>cls, <PyObject *>name)
+    if slot.cls == <PyObject *>cls and slot.name == <PyObject *>name:
+        return <object>slot.entry
+    entry = class_method_entry(cls, name)
+    Py_XDECREF(slot.cls)
+    Py_XDECREF(slot.name)
+    Py_XDECREF(slot.entry)
+    Py_INCREF(cls)
+    Py_INCREF(name)
+    Py_INCREF(entry)
+    slot.cls = <PyObject *>cls
+    slot.name = <PyObject *>name
+    slot.entry = <PyObject *>entry
+    return entry
+
+
+cdef object class_method_entry(object cls, object name):
+    """method_entry's answer for the class ``cls``, from (or into) _method_cache."""
+    cdef PyObject *found
+    cdef dict per_class
     found = PyDict_GetItemWithError(_method_cache, cls)
     if found == NULL:
         per_class = {}
@@ -387,7 +427,12 @@ cdef int call_method(object handler, object name, object event) except -1:
         else:
             getattr(handler, name)(event)
     elif kind == M_FORWARD:
-        delegate = getattr(handler, "delegate", None)
+        if isinstance(handler, CIncomingMessageHandler):
+            delegate = (<CIncomingMessageHandler>handler).delegate
+        elif isinstance(handler, COutgoingMessageHandler):
+            delegate = (<COutgoingMessageHandler>handler).delegate
+        else:
+            delegate = getattr(handler, "delegate", None)
         if delegate is not None:
             call_method(delegate, name, event)
     elif method_kind(handler, _ON_UNHANDLED) == M_CALL:
@@ -397,18 +442,27 @@ cdef int call_method(object handler, object name, object event) except -1:
 
 cdef int dispatch(object handler, CEvent ev, object etype) except -1:
     """Deliver ``ev`` to ``handler``, then to each of its child handlers, depth first."""
-    cdef object name
+    cdef object name = None
     if handler is None:
         return 0
+    if etype is ev._type and 0 <= ev._number < 64:
+        name = CORE_METHODS[ev._number]
+    if name is None:
+        name = etype.method
+    return dispatch_to(handler, ev, name)
+
+
+cdef int dispatch_to(object handler, CEvent ev, object name) except -1:
+    """dispatch() once the handler method's ``name`` is known."""
+    cdef PyObject *found
     if isinstance(handler, CFastHandler) and (<CFastHandler>handler).handle_fast(ev):
         return 0
-    name = etype.method
     call_method(handler, name, ev)
     inst = instance_dict(handler)
-    children = inst.get(_HANDLERS) if inst is not None else None
-    if children is None:
-        children = getattr(handler, _HANDLERS, None)
+    found = PyDict_GetItemWithError(inst, _HANDLERS) if inst is not None else NULL
+    children = <object>found if found != NULL else getattr(handler, _HANDLERS, None)
     if children:
         for child in children:
-            dispatch(child, ev, etype)
+            if child is not None:
+                dispatch_to(child, ev, name)
     return 0

@@ -108,9 +108,9 @@ cdef object receive_message(pn_link_t *link, pn_delivery_t *d):
     c_link.pn_link_advance(link)
     if n < 0 and n != c_error.PN_EOS:
         raise LinkException("[%d]: could not read the delivery" % n)
-    msg = T_Message.__new__(T_Message)
+    msg = new_instance(T_Message)
     if n > 0:
-        msg._decode_raw(<const unsigned char *>_rx_buffer, n)
+        msg._decode_raw(<const unsigned char *>_rx_buffer, n, True)
     return msg
 
 

@@ -809,14 +809,16 @@ cdef class CMessage:
         self.body = get_section(c_message.pn_message_body(m))
         return 0
 
-    cdef int _decode_raw(self, const unsigned char *p, Py_ssize_t n) except -1:
-        """Decode the sections in ``p[0:n]`` straight into this message's fields."""
+    cdef int _decode_raw(self, const unsigned char *p, Py_ssize_t n, bint fresh=False) except -1:
+        """Decode the sections in ``p[0:n]`` straight into this message's fields (``fresh``: the message
+        was just made, every field still at its default)."""
         cdef Py_ssize_t footer_start, footer_end
         if n == 0:
             raise MessageException("[%d]: no message data to decode" % c_error.PN_UNDERFLOW)
         if scan_message(p, n, &footer_start, &footer_end) < 0:
             raise MessageException("[%d]: malformed message encoding (%d bytes)" % (c_error.PN_ARG_ERR, n))
-        self._reset()
+        if not fresh:      # a message just made has nothing to reset
+            self._reset()
         try:
             self._read_sections(p, n)
         except (UnicodeDecodeError, ValueError, OverflowError, DataException) as exc:

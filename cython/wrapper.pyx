@@ -171,7 +171,7 @@ cdef inline object make_wrapper(object cls, void *impl, bint take_new_ref):
     default (``condition = None``, say) can never hide a value set through another wrapper.
     Deliveries, made per message, get theirs only when an attribute is first set (their classes
     define no such defaults, and ``__getattr__`` finds values set through another wrapper)."""
-    cdef CWrapper w = cls.__new__(cls)
+    cdef CWrapper w = new_instance(cls)
     cdef pn_record_t *rec
     w._impl = impl
     if take_new_ref:
