@@ -317,7 +317,7 @@ cdef class CCollector:
 
 # -- dispatch ---------------------------------------------------------------------------------
 
-# (class, method name) -> (kind, function). Kinds: absent or one of our no-op defaults (marked
+# class -> {method name: (kind, function)}. Kinds: absent or one of our no-op defaults (marked
 # _cyproton_noop), a default that forwards to the handler's delegate (marked _cyproton_forward),
 # or a method to call.
 DEF M_NONE = 0
@@ -341,14 +341,15 @@ cdef inline object instance_dict(object obj):
 cdef object _FunctionType = type(lambda: None)
 
 
-# In front of _method_cache, a direct-mapped table on the (class, name) pair by address: class and
-# name are held by the table, so neither address can be reused while its entry stands.
+# In front of _method_cache, a direct-mapped table on the (class, name) pair by address: class,
+# name and function are held by the table, so no address can be reused while its entry stands.
 DEF METHOD_SLOTS = 512
 
 cdef struct MethodSlot:
     PyObject *cls
     PyObject *name
-    PyObject *entry
+    PyObject *func          # the plain function to call, or NULL
+    int kind
 
 cdef MethodSlot _method_slots[METHOD_SLOTS]
 
@@ -358,33 +359,40 @@ cdef inline MethodSlot *method_slot(PyObject *cls, PyObject *name) noexcept:
     return &_method_slots[(h ^ (h >> 9)) & (METHOD_SLOTS - 1)]
 
 
-cdef object method_entry(object handler, object name):
-    """``(kind, function)`` for ``handler.<name>``, cached per class: the kind (M_NONE, M_FORWARD,
-    M_CALL) and, for a plain function defined on the class, the function itself (called without
-    making a bound method)."""
+cdef int method_lookup(object handler, object inst, object name, PyObject **func) except -1:
+    """The kind (M_NONE, M_FORWARD, M_CALL) of ``handler.<name>``, cached per class; ``func`` gets
+    the plain function defined on the class (to call without making a bound method), else NULL.
+    ``inst`` is the handler's instance dict (or None), where an attribute of that name wins."""
     cdef object cls = type(handler)
     cdef MethodSlot *slot
-    inst = instance_dict(handler)
+    cdef tuple entry
     if inst is not None and PyDict_GetItemWithError(inst, name) != NULL:
-        return (M_CALL, None)
+        func[0] = NULL
+        return M_CALL
     slot = method_slot(<PyObject *>cls, <PyObject *>name)
-    if slot.cls == <PyObject *>cls and slot.name == <PyObject *>name:
-        return <object>slot.entry
-    entry = class_method_entry(cls, name)
-    Py_XDECREF(slot.cls)
-    Py_XDECREF(slot.name)
-    Py_XDECREF(slot.entry)
-    Py_INCREF(cls)
-    Py_INCREF(name)
-    Py_INCREF(entry)
-    slot.cls = <PyObject *>cls
-    slot.name = <PyObject *>name
-    slot.entry = <PyObject *>entry
-    return entry
+    if slot.cls != <PyObject *>cls or slot.name != <PyObject *>name:
+        entry = class_method_entry(cls, name)
+        found = entry[1]
+        Py_XDECREF(slot.cls)
+        Py_XDECREF(slot.name)
+        Py_XDECREF(slot.func)
+        Py_INCREF(cls)
+        Py_INCREF(name)
+        slot.cls = <PyObject *>cls
+        slot.name = <PyObject *>name
+        slot.kind = <int>entry[0]
+        if found is None:
+            slot.func = NULL
+        else:
+            Py_INCREF(found)
+            slot.func = <PyObject *>found
+    func[0] = slot.func
+    return slot.kind
 
 
 cdef object class_method_entry(object cls, object name):
-    """method_entry's answer for the class ``cls``, from (or into) _method_cache."""
+    """``(kind, function or None)``, what method_lookup caches, for the class ``cls``: from (or into)
+    _method_cache."""
     cdef PyObject *found
     cdef dict per_class
     found = PyDict_GetItemWithError(_method_cache, cls)
@@ -411,19 +419,16 @@ cdef object class_method_entry(object cls, object name):
     return entry
 
 
-cdef inline int method_kind(object handler, object name) except -1:
-    return <int>(<tuple>method_entry(handler, name))[0]
-
-
 cdef int call_method(object handler, object name, object event) except -1:
     """What python-qpid-proton's _dispatch does: call handler.<name>(event), else its on_unhandled;
     skipping our no-op defaults, and following forwarding defaults to the delegate directly."""
-    cdef tuple entry = <tuple>method_entry(handler, name)
-    cdef int kind = <int>entry[0]
+    cdef PyObject *func
+    inst = instance_dict(handler)
+    cdef int kind = method_lookup(handler, inst, name, &func)
     if kind == M_CALL:
-        func = entry[1]
-        if func is not None:
-            func(handler, event)
+        if func != NULL:
+            function = <object>func      # a reference of our own for the length of the call
+            function(handler, event)
         else:
             getattr(handler, name)(event)
     elif kind == M_FORWARD:
@@ -435,7 +440,7 @@ cdef int call_method(object handler, object name, object event) except -1:
             delegate = getattr(handler, "delegate", None)
         if delegate is not None:
             call_method(delegate, name, event)
-    elif method_kind(handler, _ON_UNHANDLED) == M_CALL:
+    elif method_lookup(handler, inst, _ON_UNHANDLED, &func) == M_CALL:
         handler.on_unhandled(name, event)
     return 0
 
