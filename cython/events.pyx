@@ -14,6 +14,7 @@ from cpython.dict cimport PyDict_GetItem
 from cpython.ref cimport Py_XDECREF
 from cpython.unicode cimport PyUnicode_InternFromString
 from cpython.object cimport PyTypeObject, Py_TYPE
+from cpython.ref cimport Py_REFCNT
 
 
 # -- event types ------------------------------------------------------------------------------
@@ -70,18 +71,34 @@ cdef class CEvent:
     cdef pn_transport_t *_trans
     cdef object _container
     cdef public object message         # set by the messaging handlers for on_message
+    # Declared here so that Python subclasses add neither, and recycle_event can see both.
+    cdef dict __dict__
+    cdef object __weakref__
 
     def __dealloc__(self):
-        if self._dlv != NULL:
-            c_object.pn_decref(self._dlv)
-        if self._link != NULL:
-            c_object.pn_decref(self._link)
-        if self._sess != NULL:
-            c_object.pn_decref(self._sess)
-        if self._conn != NULL:
-            c_object.pn_decref(self._conn)
-        if self._trans != NULL:
-            c_object.pn_decref(self._trans)
+        self._release_engine_objects()
+
+    cdef void _release_engine_objects(self) noexcept:
+        cdef pn_delivery_t *d = self._dlv
+        cdef pn_link_t *l = self._link
+        cdef pn_session_t *s = self._sess
+        cdef pn_connection_t *c = self._conn
+        cdef pn_transport_t *t = self._trans
+        self._dlv = NULL
+        self._link = NULL
+        self._sess = NULL
+        self._conn = NULL
+        self._trans = NULL
+        if d != NULL:
+            c_object.pn_decref(d)
+        if l != NULL:
+            c_object.pn_decref(l)
+        if s != NULL:
+            c_object.pn_decref(s)
+        if c != NULL:
+            c_object.pn_decref(c)
+        if t != NULL:
+            c_object.pn_decref(t)
 
     @property
     def type(self):
@@ -222,6 +239,55 @@ cdef inline void capture(CEvent ev, pn_connection_t *c, pn_session_t *s, pn_link
         ev._trans = t
 
 
+cdef extern from *:
+    """
+    /* Whether nothing has been attached to o: no weak reference to it and no instance attribute
+       (a dict the type keeps at an offset we cannot read counts as attached). */
+    static int cyproton_unmarked_object(PyObject *o) {
+        PyTypeObject *tp = Py_TYPE(o);
+        if (tp->tp_weaklistoffset > 0 && *(PyObject **)((char *)o + tp->tp_weaklistoffset) != NULL)
+            return 0;
+        if (tp->tp_dictoffset > 0) {
+            PyObject *dict = *(PyObject **)((char *)o + tp->tp_dictoffset);
+            return dict == NULL || PyDict_GET_SIZE(dict) == 0;
+        }
+        return tp->tp_dictoffset == 0;
+    }
+    """
+    bint unmarked_object "cyproton_unmarked_object" (object o)
+
+
+# One Event the loop has finished with, kept to carry the next engine event: most events are seen
+# only during their dispatch, and reusing the object saves making and freeing one per event.
+cdef CEvent _spare_event = None
+
+
+cdef void recycle_event(CEvent ev) noexcept:
+    """Keep ``ev`` as the spare Event if nothing but the caller holds it (no other reference, no weak
+    reference, no attribute set on it); otherwise leave it to be freed as usual."""
+    global _spare_event
+    if Py_REFCNT(ev) != 1 or type(ev) is not T_Event or not unmarked_object(ev):
+        return
+    ev._release_engine_objects()
+    ev._type = None
+    ev._clsname = None
+    ev._cls = NULL
+    ev._pycontext = None
+    ev._container = None
+    ev.message = None
+    ev._number = 0
+    _spare_event = ev
+
+
+cdef inline CEvent fresh_event():
+    global _spare_event
+    cdef CEvent ev = _spare_event
+    if ev is not None:
+        _spare_event = None
+        return ev
+    return new_instance(T_Event)
+
+
 cdef CEvent event_from_engine(pn_event_t *pe, object container):
     """A new Event for an engine event (or the ApplicationEvent the engine event carries)."""
     cdef CEvent ev
@@ -236,14 +302,14 @@ cdef CEvent event_from_engine(pn_event_t *pe, object container):
             if ev._container is None:
                 ev._container = container
             return ev
-        ev = new_instance(T_Event)
+        ev = fresh_event()
         ev._number = number
         ev._type = event_type_of(number)
         ev._clsname = "pn_pyref"
         ev._pycontext = pyctx
         ev._container = container
         return ev
-    ev = new_instance(T_Event)
+    ev = fresh_event()
     ev._number = number
     ev._type = event_type_of(number)
     ev._container = container

@@ -684,6 +684,9 @@ cdef class CReactor:
                 self._previous = ev._number
                 c_event.pn_collector_pop(self._pcoll)
                 self.after_dispatch(ev)
+                handler = None
+                recycle_event(ev)
+                ev = None
                 continue
             if self.flush():
                 continue

@@ -531,6 +531,34 @@ def test_messages_kept_from_on_message_stay_intact():
         (f"body-{i}", f"s{i}", i) for i in range(20)]
 
 
+def test_events_kept_weakly_referenced_or_annotated_stay_what_they_were():
+    import gc
+    import weakref
+    kept, weak, marked = [], [], []
+
+    def on_message(event):
+        n = event.message.properties["i"]
+        if n % 3 == 0:
+            kept.append((n, event))
+        elif n % 3 == 1:
+            weak.append((n, weakref.ref(event), event.type))
+        else:
+            event.seen_as = n                       # an attribute of the application's own
+            marked.append((n, event))
+
+    server, client = run_peers([Message(body=f"b{i}", properties={"i": i}) for i in range(30)], on_message)
+    gc.collect()
+    assert len(kept) == len(weak) == len(marked) == 10
+    for n, event in kept:
+        assert event.message.body == f"b{n}" and event.type.method == "on_delivery"
+        assert event.delivery is not None and event.link is not None and event.connection is not None
+    for n, event in marked:
+        assert event.seen_as == n and event.message.body == f"b{n}"
+    for n, ref, etype in weak:
+        event = ref()
+        assert event is None or (event.type is etype and event.message.properties["i"] == n)
+
+
 # -- endpoint lifecycle callbacks ------------------------------------------------------------------------
 
 class Lifecycle(MessagingHandler):
