@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _cproton
@@ -35,6 +36,13 @@ class Message(_cproton.CMessage):
     """
 
     DEFAULT_PRIORITY = 4
+
+    # The compiled constructor reads its arguments as (*args, **kwargs), which spares copying the
+    # keywords one by one; what it accepts, and what introspection should show, is this:
+    __signature__ = inspect.Signature([
+        inspect.Parameter("body", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
+        inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD),
+    ])
 
 
     def send(self, sender: Sender, tag: Optional[str] = None) -> Delivery:
