@@ -642,6 +642,92 @@ cdef object data_decode_one(pn_data_t *d, const unsigned char[::1] view):
     return n
 
 
+# -- spare engine trees ---------------------------------------------------------------------
+# Data objects come and go by the thousand (one per put_object/encode or decode/get_object in
+# application code): a few cleared pn_data_t are kept for the next Data, with their node array and
+# byte buffer already grown. Only small ones are kept, so the spares hold little memory.
+
+cdef extern from *:
+    """
+    /* The head of the engine's pn_data_t (core/data.h of the pinned engine version), read only to
+       see how much memory a tree holds before keeping it as a spare; checked at import time
+       against the public API, and spares are not kept if the layout does not match. */
+    typedef struct {
+        void *nodes;
+        void *buf;
+        void *error;
+        uint16_t capacity;
+        uint16_t size;
+    } cyproton_data_head;
+    size_t pn_buffer_capacity(void *buf);
+
+    static size_t cyproton_data_node_capacity(pn_data_t *d) {
+        return ((cyproton_data_head *)d)->capacity;
+    }
+    static size_t cyproton_data_node_count(pn_data_t *d) {
+        return ((cyproton_data_head *)d)->size;
+    }
+    static size_t cyproton_data_buffer_capacity(pn_data_t *d) {
+        void *buf = ((cyproton_data_head *)d)->buf;
+        return buf ? pn_buffer_capacity(buf) : 0;
+    }
+    """
+    size_t data_node_capacity "cyproton_data_node_capacity" (pn_data_t *d) noexcept
+    size_t data_node_count "cyproton_data_node_count" (pn_data_t *d) noexcept
+    size_t data_buffer_capacity "cyproton_data_buffer_capacity" (pn_data_t *d) noexcept
+
+
+DEF SPARE_TREES = 8
+DEF SPARE_MAX_NODES = 512
+DEF SPARE_MAX_BYTES = 16384
+cdef pn_data_t *_spare_trees[SPARE_TREES]
+cdef int _spare_count = 0
+cdef bint _spares_allowed = False
+
+
+cdef bint _data_layout_matches():
+    """Whether cyproton_data_head reads what the public API reports, on a tree made for the test."""
+    cdef pn_data_t *d = c_codec.pn_data(7)
+    cdef bint ok
+    if d == NULL:
+        return False
+    ok = data_node_capacity(d) == 7 and data_node_count(d) == 0 and data_buffer_capacity(d) == 0
+    c_codec.pn_data_put_int(d, 1)
+    c_codec.pn_data_put_string(d, c_types.pn_bytes(5, b"hello"))
+    ok = ok and data_node_count(d) == c_codec.pn_data_size(d) == 2 and data_buffer_capacity(d) >= 5
+    c_codec.pn_data_free(d)
+    return ok
+
+
+_spares_allowed = _data_layout_matches()
+
+
+def _tree_spares_enabled():
+    """Whether freed Data trees are kept for reuse (the engine layout check passed)."""
+    return _spares_allowed
+
+
+cdef pn_data_t *take_tree(size_t capacity) noexcept:
+    """A cleared spare tree, else a new one (NULL when out of memory)."""
+    global _spare_count
+    if _spare_count > 0:
+        _spare_count -= 1
+        return _spare_trees[_spare_count]
+    return c_codec.pn_data(capacity)
+
+
+cdef void give_back_tree(pn_data_t *d) noexcept:
+    """Free ``d``, or keep it cleared as a spare when it is small."""
+    global _spare_count
+    if (_spares_allowed and _spare_count < SPARE_TREES and data_node_capacity(d) <= SPARE_MAX_NODES
+            and data_buffer_capacity(d) <= SPARE_MAX_BYTES):
+        c_codec.pn_data_clear(d)
+        _spare_trees[_spare_count] = d
+        _spare_count += 1
+    else:
+        c_codec.pn_data_free(d)
+
+
 # ---------------------------------------------------------------------------------------------
 # The Data cursor API. Plain wrappers over pn_data_t, with the bulk converters above doing the
 # real work for put_object/get_object and the container helpers.
@@ -664,14 +750,14 @@ cdef class CData:
             raise TypeError("Data(capacity): capacity must be an int, not %s" % type(capacity).__name__)
         if capacity < 0:
             raise ValueError("Data(capacity): capacity must not be negative")
-        self._impl = c_codec.pn_data(capacity)
+        self._impl = take_tree(capacity)
         if self._impl == NULL:
             raise MemoryError()
         self._owned = True
 
     def __dealloc__(self):
         if self._owned and self._impl != NULL:
-            c_codec.pn_data_free(self._impl)
+            give_back_tree(self._impl)
         self._impl = NULL
 
     cdef inline pn_data_t *_d(self) except NULL:

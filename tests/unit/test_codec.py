@@ -529,6 +529,51 @@ def test_map_keeps_insertion_order():
     assert list(decoded) == list(value)
 
 
+def _used_and_dropped(state):
+    """Make Data objects, leave them in ``state`` (mid-way through a container, narrowed, after an
+    error or holding a big value) and drop them."""
+    for _ in range(20):
+        data = Data()
+        data.put_object({"k": [1, 2, {"deep": b"x" * 100}]})
+        if state == "entered":
+            data.rewind()
+            data.next()
+            data.enter()
+            data.next()
+        elif state == "narrowed":
+            data.rewind()
+            data.next()
+            data.enter()
+            data.narrow()
+        elif state == "error":
+            with pytest.raises(DataException):
+                data.decode(b"\xa1\x10abc")
+        elif state == "big":
+            data.put_object(["y" * 100000] * 3)
+        del data
+
+
+@pytest.mark.parametrize("state", ["entered", "narrowed", "error", "big"])
+def test_a_new_data_starts_empty_whatever_earlier_ones_were_left_in(state):
+    _used_and_dropped(state)
+    for _ in range(20):
+        data = Data()
+        assert data.next() is None and data.type() is None and data.encode() == b""
+        data.put_int(7)
+        data.put_string("seven")
+        data.rewind()
+        assert data.next() == Data.INT and data.get_int() == 7
+        assert data.next() == Data.STRING and data.get_string() == "seven"
+        assert data.next() is None
+        assert data.encode() == b"\x54\x07\xa1\x05seven"   # smallint, then str8
+
+
+@pytest.mark.impl
+def test_freed_trees_are_reused_with_this_engine():
+    from proton import _cproton
+    assert _cproton._tree_spares_enabled()
+
+
 def test_large_map():
     value = {"key-%05d" % i: i for i in range(10000)}
     data = Data()
