@@ -416,6 +416,7 @@ cdef struct MethodSlot:
     PyObject *name
     PyObject *func          # the plain function to call, or NULL
     int kind
+    int unhandled           # the kind of the class's on_unhandled, for a name of kind M_NONE
 
 cdef MethodSlot _method_slots[METHOD_SLOTS]
 
@@ -425,10 +426,11 @@ cdef inline MethodSlot *method_slot(PyObject *cls, PyObject *name) noexcept:
     return &_method_slots[(h ^ (h >> 9)) & (METHOD_SLOTS - 1)]
 
 
-cdef int method_lookup(object handler, object inst, object name, PyObject **func) except -1:
+cdef int method_lookup(object handler, object inst, object name, PyObject **func, int *unhandled=NULL) except -1:
     """The kind (M_NONE, M_FORWARD, M_CALL) of ``handler.<name>``, cached per class; ``func`` gets
-    the plain function defined on the class (to call without making a bound method), else NULL.
-    ``inst`` is the handler's instance dict (or None), where an attribute of that name wins."""
+    the plain function defined on the class (to call without making a bound method), else NULL;
+    ``unhandled`` (if given) the kind of the class's on_unhandled. ``inst`` is the handler's
+    instance dict (or None), where an attribute of that name wins."""
     cdef object cls = type(handler)
     cdef MethodSlot *slot
     cdef tuple entry
@@ -447,12 +449,15 @@ cdef int method_lookup(object handler, object inst, object name, PyObject **func
         slot.cls = <PyObject *>cls
         slot.name = <PyObject *>name
         slot.kind = <int>entry[0]
+        slot.unhandled = <int>class_method_entry(cls, _ON_UNHANDLED)[0] if slot.kind == M_NONE else M_NONE
         if found is None:
             slot.func = NULL
         else:
             Py_INCREF(found)
             slot.func = <PyObject *>found
     func[0] = slot.func
+    if unhandled != NULL:
+        unhandled[0] = slot.unhandled
     return slot.kind
 
 
@@ -485,12 +490,16 @@ cdef object class_method_entry(object cls, object name):
     return entry
 
 
-cdef int call_method(object handler, object name, object event) except -1:
+cdef int call_method(object handler, object name, object event, bint instance_first=True) except -1:
     """What python-qpid-proton's _dispatch does: call handler.<name>(event), else its on_unhandled;
-    skipping our no-op defaults, and following forwarding defaults to the delegate directly."""
+    skipping our no-op defaults, and following forwarding defaults to the delegate directly.
+
+    ``instance_first`` false skips looking for the method among the handler's instance attributes
+    (for the package's own child handlers, whose methods are their class's)."""
     cdef PyObject *func
-    inst = instance_dict(handler)
-    cdef int kind = method_lookup(handler, inst, name, &func)
+    cdef int unhandled
+    inst = instance_dict(handler) if instance_first else None
+    cdef int kind = method_lookup(handler, inst, name, &func, &unhandled)
     if kind == M_CALL:
         if func != NULL:
             function = <object>func      # a reference of our own for the length of the call
@@ -506,7 +515,7 @@ cdef int call_method(object handler, object name, object event) except -1:
             delegate = getattr(handler, "delegate", None)
         if delegate is not None:
             call_method(delegate, name, event)
-    elif method_lookup(handler, inst, _ON_UNHANDLED, &func) == M_CALL:
+    elif unhandled == M_CALL or (inst is not None and PyDict_GetItemWithError(inst, _ON_UNHANDLED) != NULL):
         handler.on_unhandled(name, event)
     return 0
 

@@ -146,7 +146,7 @@ cdef class CIncomingMessageHandler(CFastHandler):
         if not c_link.pn_link_is_receiver(link):
             return True
         if c_delivery.pn_delivery_aborted(d):
-            call_method(self, _ON_ABORTED, ev)
+            call_method(self, _ON_ABORTED, ev, False)
             c_delivery.pn_delivery_settle(d)
         elif c_delivery.pn_delivery_readable(d) and not c_delivery.pn_delivery_partial(d):
             ev.message = receive_message(link, d)
@@ -155,7 +155,7 @@ cdef class CIncomingMessageHandler(CFastHandler):
                     settle_as(d, c_disposition.PN_RELEASED)
             else:
                 try:
-                    call_method(self, _ON_MESSAGE, ev)
+                    call_method(self, _ON_MESSAGE, ev, False)
                 except BaseException as exc:
                     if T_Reject is not None and isinstance(exc, T_Reject):
                         settle_as(d, c_disposition.PN_REJECTED)
@@ -167,7 +167,7 @@ cdef class CIncomingMessageHandler(CFastHandler):
                     if self.auto_accept:
                         settle_as(d, c_disposition.PN_ACCEPTED)
         elif c_delivery.pn_delivery_updated(d) and c_delivery.pn_delivery_settled(d):
-            call_method(self, _ON_SETTLED, ev)
+            call_method(self, _ON_SETTLED, ev, False)
         return True
 
 
@@ -187,7 +187,7 @@ cdef class COutgoingMessageHandler(CFastHandler):
             if link != NULL and c_link.pn_link_is_sender(link) and c_link.pn_link_credit(link) > 0:
                 state = c_link.pn_link_state(link)
                 if state & c_connection.PN_LOCAL_ACTIVE and state & c_connection.PN_REMOTE_ACTIVE:
-                    call_method(self, _ON_SENDABLE, ev)
+                    call_method(self, _ON_SENDABLE, ev, False)
             return True
         if ev._number == c_event.PN_TRANSPORT:
             return True
@@ -199,13 +199,13 @@ cdef class COutgoingMessageHandler(CFastHandler):
         if c_delivery.pn_delivery_updated(d):
             outcome = c_delivery.pn_delivery_remote_state(d)
             if outcome == c_disposition.PN_ACCEPTED:
-                call_method(self, _ON_ACCEPTED, ev)
+                call_method(self, _ON_ACCEPTED, ev, False)
             elif outcome == c_disposition.PN_REJECTED:
-                call_method(self, _ON_REJECTED, ev)
+                call_method(self, _ON_REJECTED, ev, False)
             elif outcome == c_disposition.PN_RELEASED or outcome == c_disposition.PN_MODIFIED:
-                call_method(self, _ON_RELEASED, ev)
+                call_method(self, _ON_RELEASED, ev, False)
             if c_delivery.pn_delivery_settled(d):
-                call_method(self, _ON_SETTLED, ev)
+                call_method(self, _ON_SETTLED, ev, False)
                 if self.auto_settle:
                     c_delivery.pn_delivery_settle(d)
         return True
