@@ -8,6 +8,10 @@
 # C over a byte buffer and costs a few nanoseconds per value.
 
 DEF MAX_SCAN_DEPTH = 1000
+# An array of constructor-only elements (null, true, uint0 ...) takes no bytes per element, so its
+# count is not bounded by its size: above this many (the engine's own limit on the values one tree
+# holds) it is refused rather than expanded.
+DEF MAX_EMPTY_ELEMENTS = 65535
 
 
 cdef inline uint32_t be32(const unsigned char *p) noexcept nogil:
@@ -33,10 +37,44 @@ cdef Py_ssize_t fixed_width(unsigned char code) noexcept nogil:
     return -2
 
 
+# fixed_width() of every format code, looked up in the scanning loops.
+cdef signed char _WIDTH[256]
+
+
+cdef void _fill_widths() noexcept:
+    cdef int code
+    for code in range(256):
+        _WIDTH[code] = <signed char>fixed_width(<unsigned char>code)
+
+
+_fill_widths()
+
+
+cdef inline Py_ssize_t scan_element(const unsigned char *p, Py_ssize_t pos, Py_ssize_t stop, int depth) noexcept nogil:
+    """scan_value() for one element of a list or map, with the common leaves (fixed-width values and
+    one-byte-size strings, symbols and binaries) stepped over in place."""
+    cdef unsigned char code
+    cdef signed char width
+    if depth > MAX_SCAN_DEPTH:
+        return -1
+    if pos < stop:
+        code = p[pos]
+        width = _WIDTH[code]
+        if width >= 0:
+            pos += 1 + width
+            return pos if pos <= stop else -1
+        if width == -1 and (code == 0xa0 or code == 0xa1 or code == 0xa3):
+            if pos + 2 > stop:
+                return -1
+            pos += 2 + p[pos + 1]
+            return pos if pos <= stop else -1
+    return scan_value(p, pos, stop, depth)
+
+
 cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t pos, Py_ssize_t end,
                           int depth) noexcept nogil:
     """End offset of a value whose constructor ``code`` was already read (payload at ``pos``), or -1."""
-    cdef Py_ssize_t width = fixed_width(code)
+    cdef Py_ssize_t width = _WIDTH[code]
     cdef Py_ssize_t size, stop, count, i
     cdef unsigned char element
     if depth > MAX_SCAN_DEPTH or width == -2:
@@ -86,13 +124,19 @@ cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t
                 return -1
             element = p[pos]
             pos += 1
+        width = _WIDTH[element]
+        if width >= 0:                                  # fixed-width elements: no need to visit each
+            if width * count != stop - pos or (count > 0 and depth + 1 > MAX_SCAN_DEPTH) \
+                    or (width == 0 and count > MAX_EMPTY_ELEMENTS):
+                return -1
+            return stop
         for i in range(count):
             pos = scan_body(p, element, pos, stop, depth + 1)
             if pos < 0:
                 return -1
         return stop if pos == stop else -1
     for i in range(count):
-        pos = scan_value(p, pos, stop, depth + 1)
+        pos = scan_element(p, pos, stop, depth + 1)
         if pos < 0:
             return -1
     return stop if pos == stop else -1

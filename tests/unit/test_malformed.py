@@ -266,6 +266,19 @@ def test_garbage_message_bytes_raise_message_exception(bad):
         Message().decode(bad)
 
 
+@pytest.mark.impl   # the reference silently keeps the first 65534 elements
+@pytest.mark.parametrize("count", [65536, 2 ** 32 - 1])
+def test_an_array_claiming_too_many_constructor_only_elements_is_refused(count):
+    # array32 of nulls: five bytes of size whatever the count, so the count alone must be bounded
+    value = b"\xf0\x00\x00\x00\x05" + count.to_bytes(4, "big") + b"\x40"
+    with pytest.raises(MessageException):
+        Message().decode(b"\x00\x53\x77" + value)
+    fine = b"\xf0\x00\x00\x00\x05" + (65535).to_bytes(4, "big") + b"\x40"
+    message = Message()
+    message.decode(b"\x00\x53\x77" + fine)
+    assert len(message.body.elements) == 65535 and message.body.type == Data.NULL
+
+
 @pytest.mark.impl
 @pytest.mark.parametrize("bad", [
     b"\x00\x53\x77\xa1\x01\xff",  # body
