@@ -356,7 +356,6 @@ cdef Py_ssize_t _raise_on_error_offset = -1
 
 
 cdef object _safe_unknown = _uuid_mod.SafeUUID.unknown
-cdef object _object_setattr = object.__setattr__
 
 
 cdef object new_annotation_dict(object source):
@@ -428,6 +427,7 @@ cdef object shared_name(const char *text, Py_ssize_t size, bint is_symbol):
     cdef uint32_t h = 2166136261u + is_symbol
     cdef Py_ssize_t i
     cdef NameSlot *slot
+    cdef PyObject *old
     cdef object value
     if size > NAME_LONGEST:
         value = PyUnicode_DecodeUTF8(text, size, NULL)
@@ -441,13 +441,14 @@ cdef object shared_name(const char *text, Py_ssize_t size, bint is_symbol):
     value = PyUnicode_DecodeUTF8(text, size, NULL)
     if is_symbol:
         value = T_symbol(value)
-    Py_XDECREF(slot.value)       # the slot is rewritten below before anything else can run
+    old = slot.value
     Py_INCREF(value)
     slot.value = <PyObject *>value
     slot.hash = h
     slot.size = <uint32_t>size
     slot.is_symbol = is_symbol
     memcpy(slot.text, text, size)
+    Py_XDECREF(old)              # only once the slot is whole again
     return value
 
 

@@ -11,10 +11,9 @@
 # handlers of MessagingHandler run their per-delivery logic here, in C.
 
 from cpython.dict cimport PyDict_GetItem
-from cpython.ref cimport Py_XDECREF
-from cpython.unicode cimport PyUnicode_InternFromString
 from cpython.object cimport PyTypeObject, Py_TYPE
-from cpython.ref cimport Py_REFCNT
+from cpython.ref cimport Py_REFCNT, Py_XDECREF
+from cpython.unicode cimport PyUnicode_InternFromString
 
 
 # -- event types ------------------------------------------------------------------------------
@@ -434,27 +433,36 @@ cdef int method_lookup(object handler, object inst, object name, PyObject **func
     cdef object cls = type(handler)
     cdef MethodSlot *slot
     cdef tuple entry
+    cdef int kind, unhandled_kind
+    cdef PyObject *old_cls
+    cdef PyObject *old_name
+    cdef PyObject *old_func
     if inst is not None and PyDict_GetItemWithError(inst, name) != NULL:
         func[0] = NULL
         return M_CALL
     slot = method_slot(<PyObject *>cls, <PyObject *>name)
     if slot.cls != <PyObject *>cls or slot.name != <PyObject *>name:
+        # Work out the entry first (that may run Python code), then rewrite the slot, then drop
+        # what it held: the slot is never seen half written.
         entry = class_method_entry(cls, name)
+        kind = <int>entry[0]
+        unhandled_kind = <int>class_method_entry(cls, _ON_UNHANDLED)[0] if kind == M_NONE else M_NONE
         found = entry[1]
-        Py_XDECREF(slot.cls)
-        Py_XDECREF(slot.name)
-        Py_XDECREF(slot.func)
+        old_cls, old_name, old_func = slot.cls, slot.name, slot.func
         Py_INCREF(cls)
         Py_INCREF(name)
         slot.cls = <PyObject *>cls
         slot.name = <PyObject *>name
-        slot.kind = <int>entry[0]
-        slot.unhandled = <int>class_method_entry(cls, _ON_UNHANDLED)[0] if slot.kind == M_NONE else M_NONE
+        slot.kind = kind
+        slot.unhandled = unhandled_kind
         if found is None:
             slot.func = NULL
         else:
             Py_INCREF(found)
             slot.func = <PyObject *>found
+        Py_XDECREF(old_cls)
+        Py_XDECREF(old_name)
+        Py_XDECREF(old_func)
     func[0] = slot.func
     if unhandled != NULL:
         unhandled[0] = slot.unhandled
