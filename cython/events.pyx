@@ -554,3 +554,21 @@ cdef int dispatch_to(object handler, CEvent ev, object name) except -1:
             if child is not None:
                 dispatch_to(child, ev, name)
     return 0
+
+
+cdef int dispatch_children(object handler, CEvent ev, object etype) except -1:
+    """Deliver ``ev`` to the child handlers of ``handler`` only (not to ``handler`` itself)."""
+    cdef PyObject *found
+    cdef object name = None
+    if etype is ev._type and 0 <= ev._number < 64:
+        name = CORE_METHODS[ev._number]
+    if name is None:
+        name = etype.method
+    inst = instance_dict(handler)
+    found = PyDict_GetItemWithError(inst, _HANDLERS) if inst is not None else NULL
+    children = <object>found if found != NULL else getattr(handler, _HANDLERS, None)
+    if children:
+        for child in children:
+            if child is not None:
+                dispatch_to(child, ev, name)
+    return 0

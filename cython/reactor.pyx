@@ -8,9 +8,23 @@
 # one collector per loop and are dispatched to handlers as python-qpid-proton does it;
 # timers are a heap of tasks; other file descriptors (EventInjector pipes, user
 # selectables) are watched too, and wakeup() interrupts the wait from any thread.
+#
+# Two ways to do the I/O, chosen by the container's global handler (python-qpid-proton's model:
+# the global handler is what does the I/O):
+#
+# - native (the default global handler, an unchanged IOHandler): the loop below watches its
+#   sockets itself and the per-socket work never becomes a Python event;
+# - selectable (any other global handler, such as one that hands the sockets to Tornado): each
+#   socket, listener and the timer heap is a proton Selectable, announced with selectable_init /
+#   updated / final events; whoever watches it calls readable() / writable() / expired(), and
+#   proton.handlers.IOHandler moves the bytes with the SocketConn methods below. process() then
+#   follows python-qpid-proton's own algorithm step for step (process_selectable).
 
 import heapq as _heapq
+import logging as _logging
 import time as _time
+
+cdef object _reactor_log = _logging.getLogger("proton")
 
 DEF MAX_READY = 256
 DEF READ_ROUNDS = 8
@@ -21,15 +35,28 @@ cdef int EV_REACTOR_INIT = c_event.PN_REACTOR_INIT
 cdef int EV_REACTOR_QUIESCED = c_event.PN_REACTOR_QUIESCED
 cdef int EV_REACTOR_FINAL = c_event.PN_REACTOR_FINAL
 cdef int EV_TIMER_TASK = c_event.PN_TIMER_TASK
+cdef int EV_SELECTABLE_FIRST = -1      # the selectable_* events are numbered consecutively
+cdef int EV_SELECTABLE_LAST = -1
 
 
 def register_loop_events(*, reactor_init, reactor_quiesced, reactor_final, timer_task, **selectable_events):
     """Called by proton._events with the numbers of the loop's own event types."""
     global EV_REACTOR_INIT, EV_REACTOR_QUIESCED, EV_REACTOR_FINAL, EV_TIMER_TASK
+    global EV_SELECTABLE_FIRST, EV_SELECTABLE_LAST
     EV_REACTOR_INIT = reactor_init
     EV_REACTOR_QUIESCED = reactor_quiesced
     EV_REACTOR_FINAL = reactor_final
     EV_TIMER_TASK = timer_task
+    numbers = sorted(selectable_events.values())
+    if numbers:
+        if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            raise ValueError("selectable event numbers must be consecutive")
+        EV_SELECTABLE_FIRST = numbers[0]
+        EV_SELECTABLE_LAST = numbers[-1]
+
+
+cdef inline bint is_selectable_event(int number) noexcept:
+    return EV_SELECTABLE_FIRST <= number <= EV_SELECTABLE_LAST
 
 
 cdef inline double monotonic() noexcept nogil:
@@ -38,8 +65,14 @@ cdef inline double monotonic() noexcept nogil:
     return ts.tv_sec + ts.tv_nsec * 1e-9
 
 
+cdef inline double wallclock() noexcept nogil:
+    cdef system.timespec ts
+    system.clock_gettime(system.CLOCK_REALTIME, &ts)
+    return ts.tv_sec + ts.tv_nsec * 1e-9
+
+
 def now():
-    """The loop's clock: seconds, monotonic."""
+    """The loop's internal clock: seconds, monotonic (timers and transport ticks run on it)."""
     return monotonic()
 
 
@@ -132,12 +165,24 @@ cdef class IOSource:
 
 
 cdef class SocketConn(IOSource):
-    """A TCP socket carrying one transport."""
+    """A TCP socket carrying one transport.
+
+    Failures are reported the way python-qpid-proton's I/O handler reports them, since programs
+    match on the conditions: a refused connection (every address tried) is ``proton.pythonio``
+    "Connection refused to all addresses", another connect failure "Connection error: <errno>";
+    a read that fails closes the transport's input and a hang-up closes both directions, so the
+    engine itself says ``amqp:connection:framing-error`` "... (connection aborted)" when the close
+    was not the protocol's; a write that fails closes its output.
+
+    ``external``: the descriptor is watched by someone else (a selectable, see the top of this
+    file): the socket neither registers itself with epoll nor closes its descriptor before
+    :meth:`close` is called."""
 
     cdef pn_transport_t *transport
-    cdef bint connecting, head_closed, dead, queued
+    cdef bint connecting, head_closed, dead, queued, external
     cdef int64_t tick_deadline
     cdef list addrs
+    cdef list stale_fds              # external: descriptors of failed connects, open until their selectable ends
     cdef public object peer          # (host, port) of the peer once known
     cdef public object target        # (host, port) asked for, for error messages
 
@@ -145,58 +190,92 @@ cdef class SocketConn(IOSource):
         if self.fd >= 0:
             system.close(self.fd)
             self.fd = -1
+        if self.stale_fds is not None:
+            for fd in self.stale_fds:
+                system.close(<int>fd)
         if self.transport != NULL:
             c_object.pn_decref(self.transport)
             self.transport = NULL
 
-    cdef int io_error(self, object text) except -1:
-        """A socket failure: record it as the transport's condition and close both directions."""
+    cdef int set_condition(self, const char *name, object text) except -1:
         cdef pn_condition_t *cond
         cdef bytes desc
-        if self.transport != NULL and not c_transport.pn_transport_closed(self.transport):
-            cond = c_transport.pn_transport_condition(self.transport)
-            if not c_condition.pn_condition_is_set(cond):
-                desc = text.encode("utf-8", "replace")
-                c_condition.pn_condition_set_name(cond, "proton:io")
-                c_condition.pn_condition_set_description(cond, desc)
+        if self.transport == NULL:
+            return 0
+        cond = c_transport.pn_transport_condition(self.transport)
+        if not c_condition.pn_condition_is_set(cond):
+            desc = text.encode("utf-8", "replace")
+            c_condition.pn_condition_set_name(cond, name)
+            c_condition.pn_condition_set_description(cond, desc)
+        return 0
+
+    cdef int end_transport(self, bint head, bint tail, bint tail_first=False) except -1:
+        """Close the transport's output and/or input (the engine makes the events, in this order)."""
+        if self.transport == NULL or c_transport.pn_transport_closed(self.transport):
+            return 0
+        if tail and tail_first:
             c_transport.pn_transport_close_tail(self.transport)
+        if head:
             c_transport.pn_transport_close_head(self.transport)
+        if tail and not tail_first:
+            c_transport.pn_transport_close_tail(self.transport)
+        return 0
+
+    cdef int io_error(self, object text) except -1:
+        """A failure of our own (not the peer's): record it as the transport's condition, close
+        both directions and the socket."""
+        self.set_condition("proton:io", text)
+        self.end_transport(True, True)
+        self.shutdown()
+        return 0
+
+    cdef int connect_failed(self, int err) except -1:
+        if err == system.ECONNREFUSED:
+            self.set_condition("proton.pythonio", "Connection refused to all addresses")
+        else:
+            self.set_condition("proton.pythonio", "Connection error: %d" % err)
+        self.end_transport(True, True, True)
         self.shutdown()
         return 0
 
     cdef int shutdown(self) except -1:
         self.unwatch()
-        if self.fd >= 0:
+        if self.fd >= 0 and not self.external:
             system.close(self.fd)
             self.fd = -1
         if not self.dead:
             self.dead = True
-            self.reactor._live -= 1
+            if not self.external:
+                self.reactor._live -= 1
         return 0
+
+    cdef int watch(self, uint32_t mask) except -1:
+        if self.external:
+            return 0
+        return IOSource.watch(self, mask)
 
     cdef int start_connect(self) except -1:
         """Try the next resolved address (non-blocking connect)."""
         cdef int fd, rc, one = 1, family
         cdef bytes sa
-        cdef object last_error = None
+        cdef int last_error = 0
         while self.addrs:
             family, sa = self.addrs.pop(0)
             fd = system.socket(family, system.SOCK_STREAM | system.SOCK_NONBLOCK | system.SOCK_CLOEXEC, 0)
             if fd < 0:
-                last_error = describe_errno(system.errno)
+                last_error = system.errno
                 continue
             system.setsockopt(fd, system.IPPROTO_TCP, system.TCP_NODELAY, &one, sizeof(one))
             rc = system.connect(fd, <system.sockaddr *>PyBytes_AS_STRING(sa), <system.socklen_t>PyBytes_GET_SIZE(sa))
             if rc < 0 and system.errno != system.EINPROGRESS:
-                last_error = describe_errno(system.errno)
+                last_error = system.errno
                 system.close(fd)
                 continue
             self.fd = fd
             self.connecting = True
             self.watch(system.EPOLLOUT)
             return 0
-        self.io_error("Connection to %s:%s failed: %s" % (self.target[0], self.target[1], last_error or "no address"))
-        return 0
+        return self.connect_failed(last_error)
 
     cdef int finish_connect(self) except -1:
         cdef int err = 0
@@ -206,16 +285,22 @@ cdef class SocketConn(IOSource):
         system.getsockopt(self.fd, system.SOL_SOCKET, system.SO_ERROR, &err, &length)
         if err != 0:
             self.unwatch()
-            system.close(self.fd)
+            if self.external:
+                # its selectable may still be registered with another loop: keep the number taken
+                if self.stale_fds is None:
+                    self.stale_fds = []
+                self.stale_fds.append(self.fd)
+            else:
+                system.close(self.fd)
             self.fd = -1
             if self.addrs:
                 return self.start_connect()
-            return self.io_error("Connection to %s:%s failed: %s" % (self.target[0], self.target[1],
-                                                                    describe_errno(err)))
+            return self.connect_failed(err)
         self.connecting = False
         if system.getpeername(self.fd, <system.sockaddr *>&addr, &alen) == 0:
             self.peer = sockaddr_text(<system.sockaddr *>&addr, alen)
-        self.reactor.mark_dirty(self)
+        if not self.external:
+            self.reactor.mark_dirty(self)
         return 0
 
     cdef int do_read(self) except -1:
@@ -235,14 +320,15 @@ cdef class SocketConn(IOSource):
                 if n < cap:
                     break
             elif n == 0:
-                c_transport.pn_transport_close_tail(t)
-                break
+                # the peer hung up: both directions end (the engine says whether that was expected)
+                return self.end_transport(True, True)
             elif system.errno == system.EINTR:
                 continue
             elif system.errno == system.EAGAIN:
                 break
             else:
-                return self.io_error("Read from %s failed: %s" % (self.describe_peer(), describe_errno(system.errno)))
+                _reactor_log.error("Couldn't recv: %s", describe_errno(system.errno))
+                return self.end_transport(False, True)
         return 0
 
     cdef int read_after_tail_closed(self) except -1:
@@ -266,15 +352,10 @@ cdef class SocketConn(IOSource):
         where = self.peer or self.target
         return "%s:%s" % where if where else "peer"
 
-    cdef int do_write(self) except -1:
-        """Write what the transport has; keep EPOLLOUT armed when the socket is full."""
+    cdef int send_pending(self) except -1:
+        """Write what the transport has; 1 when the socket is full, 0 when all went out."""
         cdef pn_transport_t *t = self.transport
         cdef ssize_t pending, n
-        cdef bint blocked = False
-        cdef uint32_t mask
-        self.queued = False
-        if self.dead or self.connecting:
-            return 0
         while True:
             pending = c_transport.pn_transport_pending(t)
             if pending > 0:
@@ -282,24 +363,35 @@ cdef class SocketConn(IOSource):
                 if n > 0:
                     c_transport.pn_transport_pop(t, n)
                     if n < pending:
-                        blocked = True
-                        break
+                        return 1
                     continue
                 if n < 0 and system.errno == system.EINTR:
                     continue
                 if n < 0 and (system.errno == system.EAGAIN):
-                    blocked = True
-                    break
-                return self.io_error("Write to %s failed: %s" % (self.describe_peer(), describe_errno(system.errno)))
+                    return 1
+                _reactor_log.error("Couldn't send: %s", describe_errno(system.errno))
+                c_transport.pn_transport_close_head(t)
+                return 0
             if pending < 0 and not self.head_closed:
                 self.head_closed = True
                 system.shutdown(self.fd, system.SHUT_WR)
-            break
+            return 0
+
+    cdef int do_write(self) except -1:
+        """Write what the transport has; keep EPOLLOUT armed when the socket is full."""
+        cdef pn_transport_t *t = self.transport
+        cdef bint blocked
+        cdef ssize_t capacity
+        cdef uint32_t mask
+        self.queued = False
+        if self.dead or self.connecting:
+            return 0
+        blocked = self.send_pending()
         if c_transport.pn_transport_closed(t):
             return self.shutdown()
         mask = 0
-        pending = c_transport.pn_transport_capacity(t)
-        if pending != 0:
+        capacity = c_transport.pn_transport_capacity(t)
+        if capacity != 0:
             # > 0: room for input; < 0: the engine has read the peer's close, and only the socket's
             # end is left to notice (see read_after_tail_closed).
             mask |= system.EPOLLIN
@@ -331,19 +423,71 @@ cdef class SocketConn(IOSource):
         self.tick_deadline = c_transport.pn_transport_tick(self.transport, now_ms)
         return 0
 
+    # -- for proton.handlers.IOHandler, when a selectable stands for this socket ---------------
+
+    def fileno(self):
+        """The socket's descriptor (-1 once closed)."""
+        return self.fd
+
+    @property
+    def is_connecting(self):
+        """Whether the non-blocking connect has not finished yet."""
+        return self.connecting
+
+    def _connect_done(self):
+        """The socket became writable while connecting: finish, or move on to the next address.
+        1: connected; 0: the next address is being tried (on a new descriptor); -1: every address
+        failed (the transport's condition says why)."""
+        self.finish_connect()
+        if self.dead:
+            return -1
+        return 0 if self.connecting else 1
+
+    def _read(self):
+        """Move what the socket has into the transport."""
+        if not self.dead and not self.connecting and self.fd >= 0:
+            self.do_read()
+
+    def _write(self):
+        """Move what the transport has into the socket."""
+        if not self.dead and not self.connecting and self.fd >= 0:
+            self.send_pending()
+
+    def close(self):
+        """Close the descriptor (a selectable's final event)."""
+        self.dead = True
+        if self.fd >= 0:
+            system.close(self.fd)
+            self.fd = -1
+        if self.transport != NULL:
+            record_set(c_transport.pn_transport_attachments(self.transport), IO_KEY, None)
+
+    def _close_fd(self, int fd):
+        """Close ``fd`` if it is this socket's: the current descriptor, or one a failed connect left."""
+        if self.stale_fds is not None and fd in self.stale_fds:
+            self.stale_fds.remove(fd)
+            system.close(fd)
+        elif fd == self.fd and fd >= 0:
+            self.close()
+
 
 cdef class ListenSource(IOSource):
-    """A listening socket; accepted sockets are handed to the acceptor object (Python)."""
+    """A listening socket; accepted sockets are handed to the acceptor object (Python).
+
+    ``external``: a selectable stands for it (see the top of this file): someone else watches
+    the descriptor and calls :meth:`_accept` when it is readable."""
 
     cdef public object acceptor
     cdef public object address
+    cdef bint external
 
     def __dealloc__(self):
         if self.fd >= 0:
             system.close(self.fd)
             self.fd = -1
 
-    cdef int ready(self, uint32_t events) except -1:
+    cdef int accept_one(self) except -1:
+        """Accept one waiting client; 0 when none was waiting."""
         cdef system.sockaddr_storage addr
         cdef system.socklen_t alen
         cdef int fd, one = 1
@@ -353,14 +497,27 @@ cdef class ListenSource(IOSource):
             if fd < 0:
                 if system.errno == system.EINTR:
                     continue
-                break
+                return 0
             system.setsockopt(fd, system.IPPROTO_TCP, system.TCP_NODELAY, &one, sizeof(one))
             try:
                 self.acceptor._accepted(fd, sockaddr_text(<system.sockaddr *>&addr, alen))
             except BaseException:
                 system.close(fd)
                 raise
+            return 1
         return 0
+
+    cdef int ready(self, uint32_t events) except -1:
+        while self.accept_one():
+            pass
+        return 0
+
+    def fileno(self):
+        return self.fd
+
+    def _accept(self):
+        """Accept one waiting client (python-qpid-proton's acceptor takes one per readable event)."""
+        self.accept_one()
 
     def close(self):
         """Stop listening."""
@@ -368,7 +525,8 @@ cdef class ListenSource(IOSource):
         if self.fd >= 0:
             system.close(self.fd)
             self.fd = -1
-            self.reactor._live -= 1
+            if not self.external:
+                self.reactor._live -= 1
 
 
 cdef class WatchSource(IOSource):
@@ -378,9 +536,9 @@ cdef class WatchSource(IOSource):
 
     cdef int ready(self, uint32_t events) except -1:
         if events & (system.EPOLLIN | system.EPOLLHUP | system.EPOLLERR):
-            self.owner._readable()
+            self.owner.readable()
         if events & system.EPOLLOUT and self.registered:
-            self.owner._writable()
+            self.owner.writable()
         return 0
 
 
@@ -394,19 +552,25 @@ cdef class CReactor:
     cdef pn_collector_t *_pcoll
     cdef public object _collector
     cdef public object _handler
-    cdef public object _global_handler
+    cdef object _global_handler
+    cdef object _global_base          # the IOHandler inside the default global handler (native I/O)
+    cdef public bint _native_io
     cdef public double _timeout
     cdef bint _yield, _stop, _final_sent, _quiesced
-    cdef public double _now
+    cdef public double _now           # monotonic, for timers and ticks
+    cdef public double _wall          # the same instant on the wall clock (Container.now)
     cdef list _timerheap
     cdef Py_ssize_t _timer_seq
     cdef public Py_ssize_t _timers
+    cdef public Py_ssize_t _selectables   # selectables an IOHandler watches (python-qpid-proton's count)
+    cdef public object _timer_selectable  # selectable I/O: the selectable that stands for the timers
+    cdef public double _io_deadline       # native I/O: earliest deadline of the watched selectables (wall)
+    cdef public object _io_owner          # ... and the IOHandler to tell when it passes
     cdef list _conns
     cdef list _dirty
     cdef set _sources
     cdef int _live
     cdef int _previous
-    cdef object _empty_handler_type
 
     def __cinit__(self, *args, **kwargs):
         self.epfd = system.epoll_create1(system.EPOLL_CLOEXEC)
@@ -418,7 +582,9 @@ cdef class CReactor:
         self._dirty = []
         self._sources = set()
         self._timeout = 0.0
+        self._native_io = True
         self._now = monotonic()
+        self._wall = wallclock()
         self._previous = 0
         cdef system.epoll_event ev
         ev.events = system.EPOLLIN
@@ -436,38 +602,65 @@ cdef class CReactor:
         self._collector = collector
         self._pcoll = (<CCollector?>collector)._impl
 
+    def _set_global(self, handler, base, bint native):
+        """The global handler; ``base``: the IOHandler whose work the loop does itself when ``native``."""
+        self._global_handler = handler
+        self._global_base = base
+        self._native_io = native
+
+    @property
+    def _global(self):
+        return self._global_handler
+
     # -- time and timers ---------------------------------------------------------------------
 
-    def mark(self):
-        """Update and return the loop's notion of now."""
+    cdef inline void tick_clock(self) noexcept:
         self._now = monotonic()
-        return self._now
+        self._wall = wallclock()
+
+    def mark(self):
+        """Update and return the loop's notion of now (seconds, wall clock)."""
+        self.tick_clock()
+        return self._wall
 
     @property
     def now(self):
-        """The loop's clock, in seconds (monotonic)."""
-        return self._now
+        """The loop's notion of now, as of the last :meth:`mark` (seconds, wall clock)."""
+        return self._wall
 
-    def _schedule_task(self, double deadline, task):
+    cdef inline double to_wall(self, double mono) noexcept:
+        return mono - self._now + self._wall
+
+    def _schedule_task(self, double delay, task):
+        """Queue ``task`` ``delay`` seconds from now; returns its deadline on the wall clock."""
+        cdef double deadline = monotonic() + delay
         self._timer_seq += 1
         _heapq.heappush(self._timerheap, (deadline, self._timer_seq, task))
         self._timers += 1
         self.wakeup_if_other_thread()
+        return self.to_wall(deadline)
+
+    def _timer_cancelled(self):
+        # Task.cancel() of a task not yet fired: the task stays in the heap until it reaches the top,
+        # but no longer counts as work that keeps run() going.
+        self._timers -= 1
+
+    @property
+    def _first_deadline(self):
+        """The deadline at the top of the heap, cancelled or not (wall clock), or None."""
+        if not self._timerheap:
+            return None
+        return self.to_wall(self._timerheap[0][0])
 
     def _next_deadline(self):
-        """When the next live timer is due (loop clock), or None."""
+        """When the next live timer is due (wall clock), or None."""
         t = self.next_timer()
-        return None if t < 0 else t
+        return None if t < 0 else self.to_wall(t)
 
     def _fire_due_timers(self):
         """Queue the timer events that are due now."""
-        self._now = monotonic()
+        self.tick_clock()
         self.fire_timers()
-
-    def _timer_cancelled(self):
-        # Task.cancel(): the task stays in the heap until it reaches the top, but no longer counts
-        # as work that keeps run() going.
-        self._timers -= 1
 
     cdef double next_timer(self):
         while self._timerheap:
@@ -488,6 +681,7 @@ cdef class CReactor:
                 break
             _heapq.heappop(self._timerheap)
             self._timers -= 1
+            task._fired = True
             self.push(task, EV_TIMER_TASK)
         return 0
 
@@ -522,45 +716,46 @@ cdef class CReactor:
             self._dirty.append(conn)
         return 0
 
-    def _connect_transport(self, transport, host, port):
-        """Open a socket to host:port for ``transport`` (already bound to its connection)."""
+    cdef SocketConn new_conn(self, CTransport t, int fd, bint external):
         cdef SocketConn conn = SocketConn()
-        cdef CTransport t = <CTransport?>transport
-        conn.fd = -1
+        conn.fd = fd
         conn.reactor = self
+        conn.external = external
         conn.transport = <pn_transport_t *>t._ptr()
         c_object.pn_incref(conn.transport)
-        conn.target = (host, port)
         record_set(c_transport.pn_transport_attachments(conn.transport), IO_KEY, conn)
-        self._conns.append(conn)
-        self._live += 1
+        if not external:
+            self._conns.append(conn)
+            self._live += 1
+        return conn
+
+    def _connect_transport(self, transport, host, port, bint external=False):
+        """Open a socket to host:port for ``transport`` (already bound to its connection).
+        ``external``: a selectable will stand for the socket (see the top of this file)."""
+        cdef SocketConn conn = self.new_conn(<CTransport?>transport, -1, external)
+        conn.target = (host, port)
         try:
             conn.addrs = resolve(host, port, False)
         except OSError as exc:
             conn.addrs = []
-            conn.io_error(str(exc))
+            conn.set_condition("proton.pythonio", "Connection error: %s" % exc)
+            conn.end_transport(True, True, True)
+            conn.shutdown()
             return conn
         conn.start_connect()
         return conn
 
-    def _attach_socket(self, int fd, transport, peer):
+    def _attach_socket(self, int fd, transport, peer, bint external=False):
         """Carry ``transport`` over the already-connected socket ``fd`` (from accept)."""
-        cdef SocketConn conn = SocketConn()
-        cdef CTransport t = <CTransport?>transport
-        conn.fd = fd
-        conn.reactor = self
-        conn.transport = <pn_transport_t *>t._ptr()
-        c_object.pn_incref(conn.transport)
+        cdef SocketConn conn = self.new_conn(<CTransport?>transport, fd, external)
         conn.peer = peer
         conn.target = peer
-        record_set(c_transport.pn_transport_attachments(conn.transport), IO_KEY, conn)
-        self._conns.append(conn)
-        self._live += 1
-        conn.watch(system.EPOLLIN)
-        self.mark_dirty(conn)
+        if not external:
+            conn.watch(system.EPOLLIN)
+            self.mark_dirty(conn)
         return conn
 
-    def _listen(self, host, port, acceptor):
+    def _listen(self, host, port, acceptor, bint external=False):
         """Listen on host:port; accepted sockets go to ``acceptor._accepted(fd, (host, port))``."""
         cdef ListenSource src
         cdef int fd = -1, one = 1, family
@@ -587,31 +782,32 @@ cdef class CReactor:
         src.fd = fd
         src.reactor = self
         src.acceptor = acceptor
+        src.external = external
         system.getsockname(fd, <system.sockaddr *>&addr, &alen)
         src.address = sockaddr_text(<system.sockaddr *>&addr, alen)
-        self._live += 1
-        src.watch(system.EPOLLIN)
+        if not external:
+            self._live += 1
+            src.watch(system.EPOLLIN)
         return src
 
-    def _watch_fd(self, int fd, owner, bint reading, bint writing, bint counts=True):
-        """Watch ``fd`` for ``owner`` (calls owner._readable() / owner._writable())."""
+    def _watch_fd(self, int fd, owner, bint reading, bint writing):
+        """Watch ``fd`` for ``owner`` (a selectable: readiness calls owner.readable() / writable())."""
         cdef WatchSource src = WatchSource()
         src.fd = fd
         src.reactor = self
         src.owner = owner
-        if counts:
-            self._live += 1
         src.watch((system.EPOLLIN if reading else 0) | (system.EPOLLOUT if writing else 0))
         return src
 
     def _rewatch(self, WatchSource src, bint reading, bint writing):
-        src.watch((system.EPOLLIN if reading else 0) | (system.EPOLLOUT if writing else 0))
-
-    def _unwatch(self, WatchSource src, bint counts=True):
-        if src.registered:
+        cdef uint32_t mask = (system.EPOLLIN if reading else 0) | (system.EPOLLOUT if writing else 0)
+        if mask == 0:
             src.unwatch()
-            if counts:
-                self._live -= 1
+        else:
+            src.watch(mask)
+
+    def _unwatch(self, WatchSource src):
+        src.unwatch()
 
     def _connection_address(self, transport):
         """(host, port) of the peer of ``transport``'s socket, or None."""
@@ -620,6 +816,11 @@ cdef class CReactor:
         if conn is None:
             return None
         return (<SocketConn>conn).peer
+
+    def _socket_of(self, transport):
+        """The SocketConn carrying ``transport``, or None."""
+        cdef CTransport t = <CTransport?>transport
+        return record_get(c_transport.pn_transport_attachments(<pn_transport_t *>t._ptr()), IO_KEY)
 
     def _close_socket(self, transport):
         """Drop the socket of ``transport`` at once (used to abort a connection)."""
@@ -631,12 +832,16 @@ cdef class CReactor:
     # -- running -----------------------------------------------------------------------------
 
     cdef int after_dispatch(self, CEvent ev) except -1:
-        """Loop bookkeeping once handlers have seen an engine event."""
+        """Loop bookkeeping once handlers have seen an engine event (native I/O): what
+        python-qpid-proton's IOHandler does for the same events."""
         cdef int n = ev._number
         if n == c_event.PN_TRANSPORT and ev._trans != NULL:
             conn = record_get(c_transport.pn_transport_attachments(ev._trans), IO_KEY)
             if conn is not None:
                 self.mark_dirty(<SocketConn>conn)
+        elif n == c_event.PN_CONNECTION_BOUND and ev._trans != NULL:
+            if record_get(c_transport.pn_transport_attachments(ev._trans), IO_KEY) is None:
+                self._connection_bound(ev)
         elif n == c_event.PN_TRANSPORT_CLOSED and ev._trans != NULL:
             conn = record_get(c_transport.pn_transport_attachments(ev._trans), IO_KEY)
             if conn is not None:
@@ -648,24 +853,39 @@ cdef class CReactor:
                 c_transport.pn_transport_unbind(ev._trans)
         return 0
 
-    cdef bint trivial_global(self):
-        h = self._global_handler
+    cdef int dispatch_global(self, CEvent ev) except -1:
+        """The global handler's turn. With native I/O, the IOHandler inside it is left out (the loop
+        does its work) except for the selectable events, which it handles for user selectables;
+        handlers added to the global handler see everything."""
+        cdef object h = self._global_handler
         if h is None:
-            return True
-        if type(h) is self._empty_handler_type:
-            inst = instance_dict(h)
-            return not (inst and inst.get("handlers"))
-        return False
+            return 0
+        if not self._native_io or is_selectable_event(ev._number):
+            return dispatch(h, ev, ev._type)
+        if h is not self._global_base:
+            dispatch_children(h, ev, ev._type)
+        if self._global_base is not None:
+            dispatch_children(self._global_base, ev, ev._type)
+        return 0
 
-    def _set_empty_handler_type(self, cls):
-        self._empty_handler_type = cls
+    cdef int dispatch_one(self, CEvent ev) except -1:
+        # EventBase subclasses (application events) may define their own handler property.
+        handler = ev.resolve_handler() if type(ev) is T_Event else ev.handler
+        if handler is None:
+            handler = self._handler
+        dispatch(handler, ev, ev._type)
+        self.dispatch_overrides(ev)
+        self.dispatch_global(ev)
+        return 0
 
     def process(self):
-        """Dispatch what is pending, wait for I/O (up to :attr:`timeout`) once; return False when done."""
+        """Dispatch what is pending and, once nothing is, wait for I/O once (at most :attr:`timeout`
+        seconds); False when there is nothing left to do."""
         cdef pn_event_t *pe
         cdef CEvent ev
-        cdef bint global_trivial
-        self._now = monotonic()
+        if not self._native_io:
+            return self.process_selectable()
+        self.tick_clock()
         while True:
             if self._yield:
                 self._yield = False
@@ -673,24 +893,16 @@ cdef class CReactor:
             pe = c_event.pn_collector_peek(self._pcoll)
             if pe != NULL:
                 ev = event_from_engine(pe, self)
-                # EventBase subclasses (application events) may define their own handler property.
-                handler = ev.resolve_handler() if type(ev) is T_Event else ev.handler
-                if handler is None:
-                    handler = self._handler
-                dispatch(handler, ev, ev._type)
-                if not self.trivial_global():
-                    dispatch(self._global_handler, ev, ev._type)
-                self.dispatch_overrides(ev)
+                self.dispatch_one(ev)
                 self._previous = ev._number
                 c_event.pn_collector_pop(self._pcoll)
                 self.after_dispatch(ev)
-                handler = None
                 recycle_event(ev)
                 ev = None
                 continue
             if self.flush():
                 continue
-            if not self._stop and (self._timers > 0 or self._live > 0):
+            if not self._stop and (self._timers > 0 or self._live > 0 or self._selectables > 0):
                 if self._previous != EV_REACTOR_QUIESCED:
                     self.push(self, EV_REACTOR_QUIESCED)
                     continue
@@ -702,6 +914,38 @@ cdef class CReactor:
                 self.push(self, EV_REACTOR_FINAL)
                 continue
             return False
+
+    cdef object process_selectable(self):
+        """process() when a selectable stands for every socket: python-qpid-proton's algorithm, so
+        that a program driving the container from another loop sees the same steps."""
+        cdef pn_event_t *pe
+        cdef CEvent ev
+        cdef int previous = 0
+        self.tick_clock()
+        while True:
+            if self._yield:
+                self._yield = False
+                return True
+            pe = c_event.pn_collector_peek(self._pcoll)
+            if pe != NULL:
+                ev = event_from_engine(pe, self)
+                self.dispatch_one(ev)
+                previous = ev._number
+                self._previous = ev._number
+                c_event.pn_collector_pop(self._pcoll)
+                ev = None
+            elif not self._stop and (self._timers > 0 or self._selectables > 1):
+                if previous != EV_REACTOR_QUIESCED and self._previous != EV_REACTOR_FINAL:
+                    self.push(self, EV_REACTOR_QUIESCED)
+                self._yield = True
+            elif self._timer_selectable is not None:
+                selectable, self._timer_selectable = self._timer_selectable, None
+                selectable.terminate()
+                selectable.update()
+            else:
+                if self._previous != EV_REACTOR_FINAL:
+                    self.push(self, EV_REACTOR_FINAL)
+                return False
 
     cdef bint flush(self) except -1:
         """Write pending output of every connection with news; True if that made new events."""
@@ -716,14 +960,27 @@ cdef class CReactor:
             conn.tick(<int64_t>(self._now * 1000))
         return c_event.pn_collector_peek(self._pcoll) != NULL
 
-    cdef int wait(self, double timeout) except -1:
-        """Block for I/O (GIL released) until something is ready, a deadline passes or ``timeout``."""
+    cdef int wait_ready(self, int wait_ms) except -1:
+        """One epoll_wait (GIL released) and the calls for what became ready."""
         cdef system.epoll_event ready[MAX_READY]
-        cdef int n, i, wait_ms
+        cdef int n, i
+        cdef uint64_t drain
+        with nogil:
+            n = system.epoll_wait(self.epfd, ready, MAX_READY, wait_ms)
+        self.tick_clock()
+        for i in range(n):
+            if ready[i].data.ptr == NULL:
+                system.read(self.wakefd, &drain, 8)
+                continue
+            (<IOSource>ready[i].data.ptr).ready(ready[i].events)
+        return 0
+
+    cdef int wait(self, double timeout) except -1:
+        """Block for I/O until something is ready, a deadline passes or ``timeout`` (native I/O)."""
         cdef double deadline = self._now + timeout if timeout > 0 else self._now
         cdef double t
         cdef int64_t tick
-        cdef uint64_t drain
+        cdef int wait_ms
         cdef SocketConn conn
         # Before sleeping, give every connection the chance to write: output the engine produced
         # without a transport event (a drain answered from a handler, say) must not wait for the
@@ -741,25 +998,29 @@ cdef class CReactor:
             tick = (<SocketConn>c).tick_deadline
             if tick > 0 and tick / 1000.0 < deadline:
                 deadline = tick / 1000.0
+        if self._io_deadline > 0:
+            t = self._io_deadline - self._wall + self._now
+            if t < deadline:
+                deadline = t
         wait_ms = <int>((deadline - monotonic()) * 1000 + 0.999)
         if wait_ms < 0:
             wait_ms = 0
-        with nogil:
-            n = system.epoll_wait(self.epfd, ready, MAX_READY, wait_ms)
-        self._now = monotonic()
-        for i in range(n):
-            if ready[i].data.ptr == NULL:
-                system.read(self.wakefd, &drain, 8)
-                continue
-            (<IOSource>ready[i].data.ptr).ready(ready[i].events)
+        self.wait_ready(wait_ms)
         for c in self._conns:
             conn = <SocketConn>c
             if conn.tick_deadline > 0 and conn.tick_deadline <= <int64_t>(self._now * 1000) + 1:
                 conn.tick(<int64_t>(self._now * 1000))
                 self.mark_dirty(conn)
+        if self._io_deadline > 0 and self._io_deadline <= self._wall and self._io_owner is not None:
+            self._io_owner._expire(self)
         self.fire_timers()
         self.flush()
         return 0
+
+    def _wait_io(self, double timeout):
+        """Wait for the watched selectables up to ``timeout`` seconds (IOHandler's select)."""
+        cdef int wait_ms = <int>(timeout * 1000 + 0.999) if timeout > 0 else 0
+        self.wait_ready(wait_ms)
 
     def _start(self):
         self._stop = False
@@ -774,8 +1035,9 @@ cdef class CReactor:
 
     cdef int dispatch_overrides(self, CEvent ev) except -1:
         """Connection plumbing: the connector of a connection made by connect() hears when it opens,
-        when the peer opens and when the transport closes; a connection opened without one is
-        connected to its url (python-qpid-proton's connection_to_host behaviour)."""
+        when the peer opens and when the transport closes; a connection opened without one gets a
+        transport (python-qpid-proton's connection_to_host behaviour), native I/O only: otherwise
+        the IOHandler does that."""
         cdef int n = ev._number
         if n != c_event.PN_CONNECTION_LOCAL_OPEN and n != c_event.PN_CONNECTION_REMOTE_OPEN \
                 and n != c_event.PN_TRANSPORT_CLOSED:
@@ -786,7 +1048,7 @@ cdef class CReactor:
         overrides = attrs.get("_overrides") if attrs is not None else None
         if overrides is not None:
             dispatch(overrides, ev, ev._type)
-        elif n == c_event.PN_CONNECTION_LOCAL_OPEN and (attrs is None or attrs.get("_acceptor") is None) \
+        elif self._native_io and n == c_event.PN_CONNECTION_LOCAL_OPEN \
                 and c_connection.pn_connection_transport(ev._conn) == NULL:
             self._open_plain(ev)
         return 0

@@ -142,6 +142,7 @@ cdef extern from "<sys/eventfd.h>" nogil:
 cdef extern from "<time.h>" nogil:
     enum:
         CLOCK_MONOTONIC
+        CLOCK_REALTIME
     struct timespec:
         long tv_sec
         long tv_nsec

@@ -27,6 +27,7 @@ from ._events import Collector, Event, EventBase, EventType
 from ._exceptions import SSLUnavailable
 from ._handler import Handler
 from ._handlers import OutgoingMessageHandler
+from ._io import IOHandler, TimerSelectable, _GlobalOverrides, _is_native, _SocketSelectable
 from ._message import Message
 from ._reconnect import Backoff, delay_iter
 from ._selectable import Selectable
@@ -55,16 +56,17 @@ class Task:
         self._handler = handler
         self._reactor = reactor
         self._cancelled = False
+        self._fired = False      # set by the loop when it queues the task's event
 
     def __lt__(self, other: Task) -> bool:
         return self._deadline < other._deadline
 
     def cancel(self) -> None:
-        """Do not run this task (cancelling twice is harmless)."""
-        if self._cancelled:
-            return
+        """Do not run this task. Harmless when it was cancelled already, or has run."""
+        pending = not (self._cancelled or self._fired)
         self._cancelled = True
-        self._reactor._timer_cancelled()  # the loop keeps a count, to know when only dead timers are left
+        if pending:
+            self._reactor._timer_cancelled()  # the loop counts live timers, to know when none is left
 
     handler = property(operator.attrgetter("_handler"), doc="What is sent ``on_timer_task``.")
     container = property(operator.attrgetter("_reactor"), doc="The container the task belongs to.")
@@ -80,7 +82,16 @@ class Acceptor(Handler):
         self._ssl_domain: Optional[SSLDomain] = None
         self._reactor = reactor
         self._handler = handler
-        self._source = reactor._listen(host or "0.0.0.0", port, self)
+        native = reactor._native_io
+        self._source = reactor._listen(host or "0.0.0.0", port, self, not native)
+        self._selectable: Optional[Selectable] = None
+        if not native:
+            # selectable I/O: the listener is a selectable whose readable events reach this handler
+            selectable = reactor.selectable(handler=self, delegate=self._source)
+            selectable.reading = True
+            selectable._transport = None
+            self._selectable = selectable
+            reactor.update(selectable)
 
     @property
     def address(self) -> Tuple[str, int]:
@@ -98,7 +109,15 @@ class Acceptor(Handler):
 
     def close(self) -> None:
         """Stop listening (connections already accepted go on)."""
-        self._source.close()
+        selectable = self._selectable
+        if selectable is None:
+            self._source.close()
+        elif not selectable.is_terminal:
+            selectable.terminate()
+            selectable.update()
+
+    def on_selectable_readable(self, event: Event) -> None:
+        self._source._accept()
 
     def _accepted(self, fd: int, peer: Tuple[str, int]) -> None:
         reactor = self._reactor
@@ -113,7 +132,11 @@ class Acceptor(Handler):
         if sasl_setup is not None:
             sasl_setup(transport)
         transport.bind(conn)
-        reactor._attach_socket(fd, transport, peer)
+        if self._selectable is None:
+            reactor._attach_socket(fd, transport, peer)
+        else:
+            sock = reactor._attach_socket(fd, transport, peer, True)
+            IOHandler.update(transport, _SocketSelectable(sock, reactor, transport), reactor.now)
 
 
 # -- events from other threads -----------------------------------------------------------------
@@ -162,6 +185,8 @@ class EventInjector:
         self.pipe = os.pipe()  # (read end, write end); a byte written wakes the loop
         os.set_blocking(self.pipe[0], False)
         self._closed = False
+        self._pipe_closed = False
+        self._transport = None
 
     def fileno(self) -> int:
         return self.pipe[0]
@@ -201,9 +226,13 @@ class EventInjector:
         self._wake_loop()
 
     def _wake_loop(self) -> None:
-        os.write(self.pipe[1], b"\0")
+        if not self._pipe_closed:
+            os.write(self.pipe[1], b"\0")
 
     def on_selectable_final(self, event: Event) -> None:
+        # The I/O handler closes the selectable next, which calls close() here: the pipe must be
+        # marked closed first, so that nothing is written to a descriptor number reused since.
+        self._pipe_closed = True
         for end in self.pipe:
             try:
                 os.close(end)
@@ -557,7 +586,8 @@ class _Connector(Handler):
             transport.max_frame_size = self.max_frame_size
         if url.scheme == "amqps":
             self._start_tls(transport, url)
-        self.container._connect_transport(transport, url.host or "localhost", int(url.port))
+        # the socket is opened when the bound event is dispatched, as in python-qpid-proton: after
+        # whatever was queued before (on_start making a listener, say)
 
     def _prepare_sasl(self, sasl: Any, connection: Connection, url: Url) -> None:
         sasl.allow_insecure_mechs = self.allow_insecure_mechs
@@ -660,11 +690,9 @@ class Reactor(_cproton.CReactor):
 
     def __init__(self, *handlers: Any, **kwargs: Any) -> None:
         self._set_collector(Collector())
-        self._set_empty_handler_type(Handler)
         self._handler = Handler()
-        self._global_handler = Handler()
+        self.global_handler = IOHandler()
         self.errors: List[Tuple[Type[BaseException], BaseException, TracebackType]] = []
-        self._selectables: List[Selectable] = []
         for handler in handlers:
             self._handler.add(handler, on_error=self.on_error)
 
@@ -674,7 +702,18 @@ class Reactor(_cproton.CReactor):
         self.yield_()
 
     handler = _plain_property("_handler", "The default handler for events.")
-    global_handler = _plain_property("_global_handler", "A handler that sees every event after the regular one.")
+
+    @property
+    def global_handler(self) -> Any:
+        """The handler that sees every event after the regular one, and does the I/O (see
+        :class:`proton.handlers.IOHandler`)."""
+        return self._global
+
+    @global_handler.setter
+    def global_handler(self, handler: Any) -> None:
+        native = _is_native(handler)
+        base = handler.base if type(handler) is _GlobalOverrides else handler
+        self._set_global(handler, base if native else None, native)
 
     @property
     def timeout(self) -> float:
@@ -705,12 +744,17 @@ class Reactor(_cproton.CReactor):
             self._shutdown_io()
             # As python-qpid-proton does: let go of the handlers, so that nothing they refer to
             # (connections, links) keeps the container alive after run().
-            self._global_handler = None
+            self._set_global(None, None, self._native_io)
             self._handler = None
 
     def start(self) -> None:
-        """Queue the ``on_reactor_init`` (``on_start``) event."""
+        """Queue the ``on_reactor_init`` (``on_start``) event; with selectable I/O, also announce
+        the selectable that stands for the timers."""
         self._start()
+        if not self._native_io:
+            selectable = self._timer_selectable = TimerSelectable(self)
+            selectable.deadline = self.timer_deadline
+            self.update(selectable)
 
     def stop(self) -> None:
         """End :meth:`run` once the pending events are dispatched."""
@@ -726,14 +770,17 @@ class Reactor(_cproton.CReactor):
 
     def schedule(self, delay: Union[float, int], handler: Any) -> Task:
         """Send ``on_timer_task`` to ``handler`` after ``delay`` seconds; returns a cancellable Task."""
-        deadline = _cproton.now() + delay
-        task = Task(self, deadline, handler)
-        self._schedule_task(deadline, task)
+        task = Task(self, 0.0, handler)
+        task._deadline = self._schedule_task(delay, task)
+        selectable = self._timer_selectable
+        if selectable is not None:
+            selectable.deadline = self._first_deadline
+            self.update(selectable)
         return task
 
     @property
     def timer_deadline(self) -> Optional[float]:
-        """When the next timer is due (on the loop's clock), or None."""
+        """When the next timer is due (seconds, on the clock of :attr:`now`), or None."""
         return self._next_deadline()  # type: ignore[no-any-return]
 
     def timer_tick(self) -> None:
@@ -768,13 +815,14 @@ class Reactor(_cproton.CReactor):
         return connection.connected_address
 
     def selectable(self, handler: Any = None, delegate: Any = None) -> Selectable:
-        """Watch ``delegate`` (default: ``handler``, e.g. an :class:`EventInjector`) for ``handler``."""
+        """A selectable for ``delegate`` (default: ``handler``, e.g. an :class:`EventInjector`) whose
+        events go to ``handler``; the I/O handler watches it once it is reading or writing."""
         selectable = Selectable(handler if delegate is None else delegate, self)
         selectable.handler = handler
         return selectable
 
     def update(self, selectable: Selectable) -> None:
-        """Apply a selectable's reading/writing/deadline settings."""
+        """Announce a selectable's new reading/writing/deadline settings."""
         selectable.update()
 
     def do_work(self, timeout: Optional[float] = None) -> bool:
@@ -783,53 +831,35 @@ class Reactor(_cproton.CReactor):
             self.timeout = timeout
         return self.process()  # type: ignore[no-any-return]
 
-    # -- selectables, driven by the loop -----------------------------------------------------------
+    # -- what the I/O handler does for connections, with native I/O called by the loop -------------
 
-    def _adopt_selectable(self, selectable: Selectable) -> None:
-        self._selectables.append(selectable)
-        self._live_selectable(True)
-        self.push_event(selectable, Event.SELECTABLE_INIT)
+    def _address_of(self, connection: Connection) -> Tuple[str, int]:
+        """Where a client connection goes: its url (or hostname); credentials in the url are used
+        when the connection has no user of its own."""
+        url = connection.url
+        if not isinstance(url, Url):
+            url = Url(url or connection.hostname or "localhost")
+        if not connection.user and url.username:
+            connection.user = url.username
+            if url.password:
+                connection.password = url.password
+        port = url.port
+        return url.host or "localhost", (5671 if url.scheme == "amqps" else 5672) if port in (None, "") else int(port)
 
-    def _live_selectable(self, alive: bool) -> None:
-        # a selectable keeps the loop running like a connection does
-        if alive:
-            self._source_count_up()
-        else:
-            self._source_count_down()
+    def _open_plain(self, event: Event) -> None:
+        """A connection opened without connect() gets a transport (python-qpid-proton's
+        connection_to_host behaviour); its socket follows when the transport is bound."""
+        conn = event.connection
+        if conn.transport is None and conn.state & Endpoint.REMOTE_UNINIT:
+            Transport().bind_nothrow(conn)
 
-    def _update_selectable(self, selectable: Selectable) -> None:
-        if selectable._terminated:
-            if selectable._source is not None:
-                self._unwatch(selectable._source, False)
-                selectable._source = None
-            if selectable in self._selectables:
-                self._selectables.remove(selectable)
-                self._live_selectable(False)
-                if not selectable._final_sent:
-                    selectable._final_sent = True
-                    self.push_event(selectable, Event.SELECTABLE_FINAL)
+    def _connection_bound(self, event: Event) -> None:
+        """A client connection's transport was bound: open its socket (native I/O)."""
+        connection = event.connection
+        if getattr(connection, "_acceptor", None) is not None:
             return
-        if selectable._source is None:
-            if selectable.reading or selectable.writing:
-                selectable._source = self._watch_fd(selectable.fileno(), selectable, selectable.reading,
-                                                    selectable.writing, False)
-        else:
-            self._rewatch(selectable._source, selectable.reading, selectable.writing)
-        if selectable.deadline:
-            self.schedule(max(0.0, selectable.deadline - self.now), _DeadlineCheck(selectable))
-
-
-class _DeadlineCheck:
-    """Fires ``on_selectable_expired`` when a selectable's deadline passes."""
-
-    def __init__(self, selectable: Selectable) -> None:
-        self.selectable = selectable
-        self.deadline = selectable.deadline
-
-    def on_timer_task(self, event: Event) -> None:
-        s = self.selectable
-        if not s.is_terminal and s.deadline == self.deadline:
-            s.expired()
+        host, port = self._address_of(connection)
+        self._connect_transport(event.transport, host, port)
 
 
 class Container(Reactor):
@@ -854,8 +884,7 @@ class Container(Reactor):
             self.ssl: Optional[SSLConfig] = SSLConfig()
         except SSLUnavailable:
             self.ssl = None
-        if "global_handler" in kwargs:
-            self.global_handler = kwargs["global_handler"]
+        self.global_handler = _GlobalOverrides(kwargs.get("global_handler", self.global_handler))
         self.trigger = None
         self.container_id = kwargs.get("container_id", str(_generate_uuid()))
         self.allow_insecure_mechs = True
@@ -932,21 +961,6 @@ class Container(Reactor):
         conn._session_policy = _SessionPerConnection()
         conn.open()
         return conn
-
-    def _open_plain(self, event: Event) -> None:
-        """A connection opened without connect(): connect it to its url (connection_to_host)."""
-        conn = event.connection
-        if conn.transport is not None or not conn.state & Endpoint.REMOTE_UNINIT:
-            return
-        url = conn.url if isinstance(conn.url, Url) else Url(conn.url or conn.hostname or "localhost")
-        transport = Transport()
-        if not conn.user and url.username:
-            conn.user = url.username
-            if url.password:
-                conn.password = url.password
-        transport.bind(conn)
-        port = url.port
-        self._connect_transport(transport, url.host or "localhost", 5672 if port in (None, "") else int(port))
 
     def listen(self, url: Union[str, Url], ssl_domain: Optional[SSLDomain] = None) -> Acceptor:
         """Accept AMQP connections on the host and port of ``url`` (port 0: any free port)."""

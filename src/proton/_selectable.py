@@ -1,95 +1,112 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (c) 2026 the cyproton authors
-"""User selectables: a file descriptor (or an object with ``fileno()``) watched by the
-container's loop, reported to a handler as ``on_selectable_readable`` / ``writable`` /
-``expired`` events."""
+"""Selectables: file descriptors (or objects with ``fileno()``) that a container's I/O handler
+watches, and whose life is told to handlers as events.
+
+A selectable announces itself (``on_selectable_init``) when it is made; :meth:`Selectable.update`
+announces a change of :attr:`reading`, :attr:`writing` or :attr:`deadline`
+(``on_selectable_updated``), or, once :meth:`terminate` was called, the end
+(``on_selectable_final``). Whoever watches the descriptor, the container's own I/O handler or
+another event loop, reports what it saw through :meth:`readable`, :meth:`writable` and
+:meth:`expired`, which become events too. Nothing here does I/O.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ._events import Event
 
 if TYPE_CHECKING:
+    from ._events import EventType
     from ._reactor import Container
 
-
-def _reporter(etype: Any, doc: str) -> Callable[[Any], None]:
-    """A method that queues an ``etype`` event about the selectable itself."""
-
-    def report(self: Any) -> None:
-        self.push_event(self, etype)
-
-    report.__doc__ = doc
-    return report
+#: What :meth:`Selectable.fileno` gives for a selectable with no descriptor (a timer, say).
+PN_INVALID_SOCKET = -1
 
 
 class Selectable:
-    """A file descriptor the container watches for a handler.
+    """A file descriptor watched for a container.
 
-    Set :attr:`reading` / :attr:`writing` (and optionally :attr:`deadline`, a time on the
-    container's clock) and call :meth:`update`; the handler then gets
-    ``on_selectable_readable``, ``on_selectable_writable`` and ``on_selectable_expired``.
-    :meth:`terminate` ends it (``on_selectable_final``).
-
-    :param delegate: a file descriptor or an object with ``fileno()``.
+    :param delegate: what is watched: an object with ``fileno()`` (a socket, an
+        :class:`~proton.reactor.EventInjector`), or None for a selectable that only has a deadline.
     :param reactor: the container.
     """
 
     def __init__(self, delegate: Any, reactor: Container) -> None:
         self._delegate = delegate
-        self._reactor = reactor
         self.reading = False
         self.writing = False
-        self.deadline: Optional[float] = None
-        self.handler: Any = None
+        self._deadline: float = 0
+        self._terminal = False
         self._terminated = False
-        self._final_sent = False
-        self._source: Any = None
-        self._transport = None
-        reactor._adopt_selectable(self)
+        self._released = False
+        self._reactor = reactor
+        self.push_event(self, Event.SELECTABLE_INIT)
+
+    def fileno(self) -> int:
+        """The descriptor to watch (:data:`PN_INVALID_SOCKET` when there is none)."""
+        delegate = self._delegate
+        if not delegate:
+            return PN_INVALID_SOCKET
+        return delegate if isinstance(delegate, int) else delegate.fileno()  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Close what is watched, unless :meth:`release` gave it away."""
+        delegate = self._delegate
+        if delegate and not self._released and hasattr(delegate, "close"):
+            delegate.close()
+
+    @property
+    def deadline(self) -> Optional[float]:
+        """When :meth:`expired` is due, in seconds on the container's clock (None: never)."""
+        return self._deadline or None
+
+    @deadline.setter
+    def deadline(self, deadline: Optional[float]) -> None:
+        self._deadline = deadline or 0
 
     @property
     def is_terminal(self) -> bool:
         """Whether :meth:`terminate` was called."""
-        return self._terminated
-
-    def fileno(self) -> int:
-        """The watched file descriptor."""
-        delegate = self._delegate
-        return delegate if isinstance(delegate, int) else delegate.fileno()
-
-    def update(self) -> None:
-        """Apply the current :attr:`reading`, :attr:`writing` and :attr:`deadline`."""
-        self._reactor._update_selectable(self)
+        return self._terminal
 
     def terminate(self) -> None:
-        """Stop watching; an ``on_selectable_final`` event follows."""
-        self._terminated = True
+        """Mark the end: the next :meth:`update` announces ``on_selectable_final``."""
+        self._terminal = True
 
     def release(self) -> None:
-        """Stop watching at once, without a final event."""
-        self._terminated = True
-        self._final_sent = True
-        self._reactor._update_selectable(self)
+        """Give up the delegate: :meth:`close` leaves it open (it lives on elsewhere)."""
+        self._released = True
 
-    readable = _reporter(Event.SELECTABLE_READABLE, "Report the descriptor readable to the handler.")
-    writable = _reporter(Event.SELECTABLE_WRITABLE, "Report the descriptor writable to the handler.")
-    expired = _reporter(Event.SELECTABLE_EXPIRED, "Report the deadline reached to the handler.")
+    def update(self) -> None:
+        """Announce the current settings (or the end, after :meth:`terminate`)."""
+        if self._terminated:
+            return
+        if self._terminal:
+            self._terminated = True
+            self.push_event(self, Event.SELECTABLE_FINAL)
+        else:
+            self.push_event(self, Event.SELECTABLE_UPDATED)
 
-    def push_event(self, context: Any, etype: Any) -> None:
+    def readable(self) -> None:
+        """Report the descriptor readable (``on_selectable_readable``)."""
+        self.push_event(self, Event.SELECTABLE_READABLE)
+
+    def writable(self) -> None:
+        """Report the descriptor writable (``on_selectable_writable``)."""
+        self.push_event(self, Event.SELECTABLE_WRITABLE)
+
+    def expired(self) -> None:
+        """Report the deadline passed (``on_selectable_expired``)."""
+        self.push_event(self, Event.SELECTABLE_EXPIRED)
+
+    def push_event(self, context: Any, etype: EventType) -> None:
         """Queue an event about ``context`` on the container."""
         self._reactor.push_event(context, etype)
 
-    # called by the loop
-    def _readable(self) -> None:
-        self.readable()
-
-    def _writable(self) -> None:
-        self.writable()
-
     def __getattr__(self, name: str) -> Any:
-        # python-qpid-proton lets a selectable stand in for its delegate.
-        if name.startswith("__"):
+        # A selectable stands in for its delegate (a socket's recv, an injector's queue, ...).
+        if name.startswith("__") or name == "_delegate":
             raise AttributeError(name)
         return getattr(self._delegate, name)

@@ -3,9 +3,10 @@
 """Ready-made event handlers (public facade)."""
 
 from ._handlers import (
-    EndpointStateHandler, FlowController, Handshaker, IncomingMessageHandler, IOHandler, MessagingHandler,
-    OutgoingMessageHandler, PythonIO, Reject, Release, TransactionalClientHandler, TransactionHandler,
+    EndpointStateHandler, FlowController, Handshaker, IncomingMessageHandler, MessagingHandler, OutgoingMessageHandler,
+    Reject, Release, TransactionalClientHandler, TransactionHandler,
 )
+from ._io import IOHandler, PythonIO
 
 __all__ = [
     "MessagingHandler", "IncomingMessageHandler", "OutgoingMessageHandler", "EndpointStateHandler",
