@@ -37,7 +37,7 @@ $(VPY):
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
 	$(VPY) -m pip install -q "setuptools>=64" wheel "Cython>=3.1,<4" "pytest>=7" "hypothesis>=6" \
-		opentelemetry-api opentelemetry-sdk opentracing jaeger-client six
+		opentelemetry-api opentelemetry-sdk opentracing jaeger-client six tornado
 
 system-deps: $(STAMP)/apt-build
 system-test-deps: $(STAMP)/apt-test

@@ -211,8 +211,8 @@ cdef class CConnection(CEndpoint):
 
     @property
     def error(self):
-        return check(c_error.pn_error_code(c_connection.pn_connection_error(self._c())),
-                     c_connection.pn_connection_error(self._c()), ConnectionException) or None
+        """The engine's error code for this connection's last failed operation (0: none)."""
+        return c_error.pn_error_code(c_connection.pn_connection_error(self._c()))
 
     @property
     def transport(self):
@@ -814,7 +814,8 @@ cdef class CDisposition:
         """Custom disposition state (a list of values)."""
         if self.local:
             return self._data
-        return data_to_obj(c_disposition.pn_disposition_data(self._d()))
+        value = data_to_obj(c_disposition.pn_disposition_data(self._d()))
+        return None if isinstance(value, list) and not value else value   # no fields: None
 
     @data.setter
     def data(self, value):

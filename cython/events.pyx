@@ -572,3 +572,33 @@ cdef int dispatch_children(object handler, CEvent ev, object etype) except -1:
             if child is not None:
                 dispatch_to(child, ev, name)
     return 0
+
+
+def _assign_event(CEvent ev, str name, value):
+    """Set one of the objects an event is about, as a program may on its own (application) events:
+    ``container``, or the ``connection``, ``session``, ``link``, ``delivery`` or ``transport``
+    (None, or a wrapper of that kind). Only that one changes, as for a plain attribute."""
+    cdef void *old = NULL
+    cdef void *new = NULL
+    if name == "container":
+        ev._container = value
+        return
+    if value is not None:
+        new = (<CWrapper?>value)._ptr()
+        c_object.pn_incref(new)
+    if name == "connection":
+        old, ev._conn = <void *>ev._conn, <pn_connection_t *>new
+    elif name == "session":
+        old, ev._sess = <void *>ev._sess, <pn_session_t *>new
+    elif name == "link":
+        old, ev._link = <void *>ev._link, <pn_link_t *>new
+    elif name == "delivery":
+        old, ev._dlv = <void *>ev._dlv, <pn_delivery_t *>new
+    elif name == "transport":
+        old, ev._trans = <void *>ev._trans, <pn_transport_t *>new
+    else:
+        if new != NULL:
+            c_object.pn_decref(new)
+        raise AttributeError(name)
+    if old != NULL:
+        c_object.pn_decref(old)

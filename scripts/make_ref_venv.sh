@@ -43,10 +43,12 @@ sys.exit(0 if sasl and ssl else 1)
 PY
 }
 
-# pytest and hypothesis let the behaviour tests run against the reference too (tests/test_reference_run.py).
+# pytest and hypothesis let the behaviour tests run against the reference too (tests/test_reference_run.py);
+# tornado drives a container from another event loop in tests/integration/test_foreign_loop.py.
 test_tools() {
-    "$venv/bin/python" -I -c 'import pytest, hypothesis' >/dev/null 2>&1 || \
-        "$venv/bin/python" -m pip install -q "pytest>=7" "hypothesis>=6" || die "pip could not install pytest/hypothesis"
+    "$venv/bin/python" -I -c 'import pytest, hypothesis, tornado' >/dev/null 2>&1 || \
+        "$venv/bin/python" -m pip install -q "pytest>=7" "hypothesis>=6" tornado \
+        || die "pip could not install pytest/hypothesis/tornado"
 }
 
 if [ -f "$marker" ] && [ -x "$venv/bin/python" ] && check_features >/dev/null 2>&1; then

@@ -3,6 +3,8 @@
 """cyproton's ``proton`` package: the python-qpid-proton API over a compiled Proton-C engine."""
 
 import logging
+import logging.config
+import os
 
 from ._cproton import build_info as _build_info
 from ._data import (
@@ -29,9 +31,17 @@ PN_VERSION_MAJOR, PN_VERSION_MINOR, PN_VERSION_POINT = VERSION
 API_LANGUAGE = "C"
 IMPLEMENTATION_LANGUAGE = "C"
 
-logging.getLogger("proton").addHandler(logging.NullHandler())
-
-logconfigfile = None
+#: The handler of the "proton" logger when no logging configuration is given (it drops records, so a
+#: program that configures no logging sees nothing from the library, as with python-qpid-proton).
+handler = logging.NullHandler()
+#: A logging configuration file (``logging.config.fileConfig`` format) named by PNPY_LOGGER_CONFIG.
+logconfigfile = os.getenv("PNPY_LOGGER_CONFIG", None)
+if logconfigfile:
+    logging.config.fileConfig(logconfigfile, None, False)
+#: The library's logger, "proton".
+log = logging.getLogger("proton")
+if not logconfigfile:
+    log.addHandler(handler)
 
 __all__ = [
     "Collector", "Condition", "Connection", "Delivery", "Disposition", "Endpoint", "Event", "EventType",

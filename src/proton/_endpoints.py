@@ -58,6 +58,14 @@ def _same(impl: Any, cls: type) -> Any:
     return impl if isinstance(impl, cls) else None
 
 
+def _symbols(value: Any) -> Optional[SymbolList]:
+    """A capability field as the peer sent it (one symbol, or an array or list of them) as a SymbolList;
+    an empty or absent field gives None."""
+    if not value:
+        return None
+    return SymbolList(value if isinstance(value, (str, list)) else list(value), raise_on_error=False)
+
+
 class Connection(_cproton.CConnection, Endpoint):
     """An AMQP connection: the top of the endpoint tree (sessions, then links).
 
@@ -85,6 +93,16 @@ class Connection(_cproton.CConnection, Endpoint):
     def open(self) -> None:
         """Open the connection: the open frame goes out with the capabilities and properties set."""
         self._open(self.offered_capabilities_list, self.desired_capabilities_list, self.properties_dict)
+
+    @property
+    def remote_offered_capabilities(self) -> Optional[SymbolList]:
+        """What the peer offered in its open frame, as symbols; None before that, or when it sent none."""
+        return _symbols(_cproton.CConnection.remote_offered_capabilities.__get__(self))
+
+    @property
+    def remote_desired_capabilities(self) -> Optional[SymbolList]:
+        """What the peer desired in its open frame, as symbols; None before that, or when it sent none."""
+        return _symbols(_cproton.CConnection.remote_desired_capabilities.__get__(self))
 
     @property
     def offered_capabilities(self) -> Optional[SymbolList]:

@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any, Optional
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import _cproton
 from ._data import Data  # noqa: F401  (registers the value types with the codec first)
@@ -15,7 +16,54 @@ if TYPE_CHECKING:
     from ._endpoints import Receiver, Sender
 
 
-class Message(_cproton.CMessage):
+class _MessageBase(_cproton.CMessage):
+    """The compiled message, with a dict for attributes a program adds (Message shows its fields
+    over it as ``__dict__``)."""
+
+
+_INSTANCE_DICT = _MessageBase.__dict__["__dict__"]
+
+
+class _Fields(MutableMapping):  # type: ignore[type-arg]
+    """What ``vars(message)`` gives: the fields python-qpid-proton keeps as instance attributes
+    (``instruction_dict``, ``annotation_dict``, ``properties``, ``body``), read from and written to
+    the message itself, then any attribute the program added."""
+
+    FIELDS = ("instruction_dict", "annotation_dict", "properties", "body")
+
+    def __init__(self, message: Message) -> None:
+        self._message = message
+        self._own = _INSTANCE_DICT.__get__(message)
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.FIELDS:
+            return getattr(self._message, key)
+        return self._own[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in self.FIELDS:
+            setattr(self._message, key, value)
+        else:
+            self._own[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key in self.FIELDS:
+            setattr(self._message, key, None)
+        else:
+            del self._own[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.FIELDS
+        yield from (k for k in self._own if k not in self.FIELDS)
+
+    def __len__(self) -> int:
+        return len(self.FIELDS) + sum(1 for k in self._own if k not in self.FIELDS)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class Message(_MessageBase):
     """An AMQP message.
 
     Header and properties fields are attributes (``durable``, ``priority``, ``ttl``, ``id``,
@@ -43,6 +91,11 @@ class Message(_cproton.CMessage):
         inspect.Parameter("body", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
         inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD),
     ])
+
+    @property  # type: ignore[misc]
+    def __dict__(self) -> _Fields:  # type: ignore[override]
+        """The message's fields as a mapping (see :class:`_Fields`), as ``vars()`` shows them."""
+        return _Fields(self)
 
 
     def send(self, sender: Sender, tag: Optional[str] = None) -> Delivery:

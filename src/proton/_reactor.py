@@ -167,6 +167,24 @@ class ApplicationEvent(EventBase):
         """The event itself."""
         return self
 
+    # As in python-qpid-proton, where they are plain attributes, a program may set these before it
+    # hands the event to an EventInjector (``event.container = container``, say).
+    def _settable(name: str) -> property:  # type: ignore[misc]
+        read = getattr(_cproton.CEvent, name)
+
+        def write(self: ApplicationEvent, value: Any) -> None:
+            _cproton._assign_event(self, name, value)
+
+        return property(read.__get__, write, doc=read.__doc__)
+
+    container = _settable("container")
+    connection = _settable("connection")
+    session = _settable("session")
+    link = _settable("link")
+    delivery = _settable("delivery")
+    transport = _settable("transport")
+    del _settable
+
     def __repr__(self) -> str:
         parts = [p for p in (self.connection, self.session, self.link, self.delivery, self.subject) if p is not None]
         return f"{self.type}({', '.join(map(str, parts))})"
@@ -501,7 +519,13 @@ class Urls:
 
 
 def _restartable(reconnect: Any) -> Any:
-    """An object with ``reset()``/``next()`` becomes an iterable that restarts from the top."""
+    """python-qpid-proton's two reconnect protocols: an object with ``reset()`` and ``next()`` (the old
+    one) becomes an iterable that restarts from the top each time; anything else is iterated as it is.
+
+    Our :class:`Backoff` has a ``reset()`` of its own (an extension), which must not make a subclass
+    that defines ``next()`` look old-style: only a ``reset`` the subclass defines itself counts."""
+    if isinstance(reconnect, Backoff) and type(reconnect).reset is Backoff.reset:
+        return reconnect
     if hasattr(reconnect, "reset") and hasattr(reconnect, "next"):
         class _Restart:
             def __iter__(self) -> Any:

@@ -61,7 +61,9 @@ class SASL(_cproton.CSASL):
     TEMP = 4
 
     def __init__(self, transport: Transport) -> None:
-        pass
+        # As in python-qpid-proton, attributes a program sets on a transport's SASL object live with
+        # the transport (they are the transport's attributes): the next sasl() call sees them.
+        self.__dict__ = transport.__dict__
 
     def allowed_mechs(self, mechs: Union[str, List[str]]) -> None:
         """Allow only ``mechs``: a space-separated string or a list of mechanism names."""
