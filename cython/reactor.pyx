@@ -559,8 +559,7 @@ cdef class CReactor:
     cdef bint _yield, _stop, _final_sent, _quiesced
     cdef public double _now           # monotonic, for timers and ticks
     cdef public double _wall          # the same instant on the wall clock (Container.now)
-    cdef list _timerheap
-    cdef Py_ssize_t _timer_seq
+    cdef list _timerheap             # Task objects, ordered by their deadline (Task.__lt__), as python-qpid-proton
     cdef public Py_ssize_t _timers
     cdef public Py_ssize_t _selectables   # selectables an IOHandler watches (python-qpid-proton's count)
     cdef public object _timer_selectable  # selectable I/O: the selectable that stands for the timers
@@ -632,13 +631,12 @@ cdef class CReactor:
         return mono - self._now + self._wall
 
     def _schedule_task(self, double delay, task):
-        """Queue ``task`` ``delay`` seconds from now; returns its deadline on the wall clock."""
-        cdef double deadline = monotonic() + delay
-        self._timer_seq += 1
-        _heapq.heappush(self._timerheap, (deadline, self._timer_seq, task))
+        """Queue ``task`` ``delay`` seconds after the loop's now (its last mark, as in python-qpid-proton,
+        so tasks scheduled together with one delay share a deadline)."""
+        task._deadline = self._now + delay
+        _heapq.heappush(self._timerheap, task)
         self._timers += 1
         self.wakeup_if_other_thread()
-        return self.to_wall(deadline)
 
     def _timer_cancelled(self):
         # Task.cancel() of a task not yet fired: the task stays in the heap until it reaches the top,
@@ -650,7 +648,7 @@ cdef class CReactor:
         """The deadline at the top of the heap, cancelled or not (wall clock), or None."""
         if not self._timerheap:
             return None
-        return self.to_wall(self._timerheap[0][0])
+        return self.to_wall(self._timerheap[0]._deadline)
 
     def _next_deadline(self):
         """When the next live timer is due (wall clock), or None."""
@@ -664,20 +662,20 @@ cdef class CReactor:
 
     cdef double next_timer(self):
         while self._timerheap:
-            deadline, seq, task = self._timerheap[0]
+            task = self._timerheap[0]
             if task._cancelled:
                 _heapq.heappop(self._timerheap)
                 continue
-            return deadline
+            return task._deadline
         return -1.0
 
     cdef int fire_timers(self) except -1:
         while self._timerheap:
-            deadline, seq, task = self._timerheap[0]
+            task = self._timerheap[0]
             if task._cancelled:
                 _heapq.heappop(self._timerheap)
                 continue
-            if deadline > self._now:
+            if task._deadline > self._now:
                 break
             _heapq.heappop(self._timerheap)
             self._timers -= 1
@@ -838,6 +836,10 @@ cdef class CReactor:
         if n == c_event.PN_TRANSPORT and ev._trans != NULL:
             conn = record_get(c_transport.pn_transport_attachments(ev._trans), IO_KEY)
             if conn is not None:
+                # python-qpid-proton's IOHandler asks for the pending output at every transport event,
+                # which makes the engine write the frames of what happened so far: a flow granted
+                # before a link is closed in the same batch goes out, for one.
+                c_transport.pn_transport_pending(ev._trans)
                 self.mark_dirty(<SocketConn>conn)
         elif n == c_event.PN_CONNECTION_BOUND and ev._trans != NULL:
             if record_get(c_transport.pn_transport_attachments(ev._trans), IO_KEY) is None:

@@ -795,7 +795,7 @@ class Reactor(_cproton.CReactor):
     def schedule(self, delay: Union[float, int], handler: Any) -> Task:
         """Send ``on_timer_task`` to ``handler`` after ``delay`` seconds; returns a cancellable Task."""
         task = Task(self, 0.0, handler)
-        task._deadline = self._schedule_task(delay, task)
+        self._schedule_task(delay, task)
         selectable = self._timer_selectable
         if selectable is not None:
             selectable.deadline = self._first_deadline
