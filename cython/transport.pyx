@@ -58,6 +58,7 @@ cdef class CTransport(CWrapper):
     """Base of :class:`proton.Transport`."""
 
     cdef object _ssl_obj
+    cdef object _auth_hint          # why a requested SASL mechanism cannot load (bundle.pyx), or None
 
     cdef pn_record_t *_record(self) noexcept:
         return c_transport.pn_transport_attachments(<pn_transport_t *>self._impl)
@@ -240,7 +241,10 @@ cdef class CTransport(CWrapper):
     @property
     def condition(self):
         """The transport's error condition, or None."""
-        return cond_to_obj(c_transport.pn_transport_condition(self._t()))
+        cond = cond_to_obj(c_transport.pn_transport_condition(self._t()))
+        if cond is not None and self._auth_hint is not None and cond.name == "amqp:unauthorized-access":
+            cond.description = f"{cond.description} ({self._auth_hint})"
+        return cond
 
     @condition.setter
     def condition(self, cond):
@@ -322,6 +326,7 @@ cdef class CSASL:
             mechs = " ".join(mechs)
         b = c_arg(mechs)
         c_sasl.pn_sasl_allowed_mechs(self._s(), c_ptr(b))
+        (<CTransport>self._transport)._auth_hint = sasl_mechs_hint(mechs)
 
     @property
     def allow_insecure_mechs(self):
