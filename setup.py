@@ -222,6 +222,17 @@ class build_ext(_build_ext):
         self._check_stubs(config)
         return src, config
 
+    def _precheck_headers(self) -> None:
+        """The CMake step's test for OpenSSL and Cyrus SASL (pkg-config modules), made early."""
+        if shutil.which("pkg-config") is None:
+            if bundling() or os.environ.get("CYPROTON_ALLOW_STUBS") != "1":
+                raise SystemExit("cyproton build: pkg-config not found (Debian/Ubuntu package pkg-config, "
+                                 "Fedora/RHEL pkgconf-pkg-config); it finds OpenSSL and Cyrus SASL")
+            return
+        config = {part: ("found" if subprocess.run(["pkg-config", "--exists", module]).returncode == 0 else "none")
+                  for part, module in (("tls", "openssl"), ("sasl", "libsasl2"))}
+        self._check_stubs(config)
+
     @staticmethod
     def _check_stubs(config: dict[str, str]) -> None:
         """Stop when OpenSSL or Cyrus SASL were not found, unless stubs are allowed (never for a wheel)."""
@@ -281,6 +292,8 @@ class build_ext(_build_ext):
         import Cython
         from Cython.Build import cythonize
 
+        if not (self.use_system_proton or os.environ.get("CYPROTON_USE_SYSTEM_PROTON") == "1"):
+            self._precheck_headers()   # before minutes of cythonizing
         have = tuple(int(x) for x in Cython.__version__.split(".")[:2])
         if have < CYTHON_REQUIREMENT:
             raise SystemExit(f"cyproton build: Cython >= 3.1 is required, found {Cython.__version__}")
