@@ -21,4 +21,4 @@ rm -rf "$venv"
 "$("$VPY" -c 'import sys; print(sys._base_executable)')" -m venv "$venv"
 "$venv/bin/pip" install -q --no-index --disable-pip-version-check "$wheel"
 echo "bench_wheel: cyproton from $wheel"
-exec "$VPY" bench/run.py --ours-python "$venv/bin/python" "$@"
+exec env -u PYTHONPATH "$VPY" bench/run.py --ours-python "$venv/bin/python" "$@"  # no source tree on the path

@@ -31,7 +31,7 @@ if [ -z "$wheel" ]; then
     fi
     t0=$(date +%s)
     echo "test_wheel: building $tag from $sdist offline"
-    env -u PROTON_CY_DEBUG -u PROTON_C_ARCHIVE CYPROTON_BUNDLE=1 PIP_NO_INDEX=1 "${offline[@]}" \
+    env -u PROTON_CY_DEBUG -u PROTON_C_ARCHIVE -u PYTHONPATH CYPROTON_BUNDLE=1 PIP_NO_INDEX=1 "${offline[@]}" \
         nice "$VPY" -m pip wheel -q --no-deps --no-build-isolation -w "$raw" "$sdist"
     PATH="$PWD/$TOOLS/bin:$PATH" "$TOOLS/bin/python" scripts/repair_wheel.py "$raw"/cyproton-*.whl \
         build/wheelhouse/tested

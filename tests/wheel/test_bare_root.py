@@ -219,3 +219,10 @@ def test_every_tls_version_from_the_wheels_openssl(root, certs, version_peers, v
         assert_failed(default, TLS_FAILURE, HINT)
     else:
         assert assert_ok(default)["protocol"] == version
+
+
+def test_the_smoke_program_cibuildwheel_runs(root):
+    """tests/wheel/smoke.py (cibuildwheel's test-command) passes in the bare root too."""
+    program = root.put(os.path.join(os.path.dirname(os.path.abspath(__file__)), "smoke.py"), "/opt/tests/smoke.py")
+    out = root.check(VENV_PYTHON, program, timeout=60)
+    assert "SMOKE OK: openssl 3." in out
