@@ -106,6 +106,9 @@ def bare_root(tmp_path_factory, wheel_file):
     assert done.returncode == 0, f"make_bare_root.sh failed:\n{done.stdout}\n{done.stderr}"
     copy = str(tmp_path_factory.mktemp("bare") / "root")
     subprocess.run(["cp", "-a", ROOT_CACHE, copy], check=True, timeout=300)
+    # debootstrap writes no /etc/hosts; every installed Debian has one naming localhost
+    with open(os.path.join(copy, "etc", "hosts"), "w") as f:
+        f.write("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
     try:
         yield Root(copy)
     finally:
