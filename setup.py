@@ -12,7 +12,14 @@
 
 Environment switches: ``PROTON_C_ARCHIVE=/path/to/archive`` (offline build, still hash-checked),
 ``PROTON_CY_DEBUG=1`` (line tracing, annotation, live-object counters),
-``CYPROTON_USE_SYSTEM_PROTON=1`` (link an installed libqpid-proton-core through pkg-config instead).
+``CYPROTON_USE_SYSTEM_PROTON=1`` (link an installed libqpid-proton-core through pkg-config instead),
+``CYPROTON_ALLOW_STUBS=1`` (build without OpenSSL or Cyrus SASL when their headers are missing, instead of
+stopping), ``CYPROTON_BUNDLE=1`` (a wheel for distribution: OpenSSL and Cyrus SASL are required, and the
+Cyrus plugins are copied into the package from ``CYPROTON_SASL_PLUGIN_DIR`` or the system's plugin
+directory; ``scripts/repair_wheel.py`` then bundles the libraries).
+
+An sdist carries the pinned engine archive in ``proton_c/`` (``setup.py sdist`` puts it there), so it
+builds offline; the hash check still runs.
 """
 
 from __future__ import annotations
@@ -29,9 +36,28 @@ from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext as _build_ext
+from setuptools.command.sdist import sdist as _sdist
 
 HERE = Path(__file__).resolve().parent
+WORK_DIR = HERE / "build"
 CYTHON_REQUIREMENT = (3, 1)
+
+# The Cyrus SASL plugins a wheel carries (CYPROTON_BUNDLE=1): file, what it provides, and the
+# package that installs it on Debian/Ubuntu and on Fedora/RHEL (the manylinux images).
+# EXTERNAL is built into libsasl2 itself.
+SASL_PLUGINS = (
+    ("libanonymous.so", "ANONYMOUS", "libsasl2-modules", "cyrus-sasl-lib"),
+    ("libplain.so", "PLAIN", "libsasl2-modules", "cyrus-sasl-plain"),
+    ("libscram.so", "SCRAM-SHA-1 SCRAM-SHA-224 SCRAM-SHA-256 SCRAM-SHA-384 SCRAM-SHA-512", "libsasl2-modules",
+     "cyrus-sasl-scram"),
+    ("libdigestmd5.so", "DIGEST-MD5", "libsasl2-modules", "cyrus-sasl-md5"),
+    ("libcrammd5.so", "CRAM-MD5", "libsasl2-modules", "cyrus-sasl-md5"),
+    ("libgssapiv2.so", "GSSAPI (needs the system's libgssapi_krb5.so.2)", "libsasl2-modules-gssapi-mit",
+     "cyrus-sasl-gssapi"),
+    ("libsasldb.so", "sasldb auxprop (servers)", "libsasl2-modules-db", "cyrus-sasl-lib"),
+)
+# Next to proton._cproton, which points Cyrus there when it is imported (cython/bundle.pyx).
+SASL_PLUGIN_DIR = "_sasl_plugins"
 
 
 def read_pin() -> dict[str, str]:
@@ -56,6 +82,85 @@ def log(msg: str) -> None:
     print(f"cyproton build: {msg}", flush=True)
 
 
+def bundling() -> bool:
+    return os.environ.get("CYPROTON_BUNDLE") == "1"
+
+
+def sasl_plugin_dir() -> Path:
+    """Where the build machine's Cyrus SASL plugins are (``CYPROTON_SASL_PLUGIN_DIR`` overrides)."""
+    given = os.environ.get("CYPROTON_SASL_PLUGIN_DIR")
+    candidates = [Path(given)] if given else []
+    if not given:
+        probe = subprocess.run(["pkg-config", "--variable=libdir", "libsasl2"], capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.strip():
+            candidates.append(Path(probe.stdout.strip()) / "sasl2")
+        multiarch = sysconfig.get_config_var("MULTIARCH")
+        if multiarch:
+            candidates.append(Path("/usr/lib") / multiarch / "sasl2")
+        candidates += [Path("/usr/lib64/sasl2"), Path("/usr/lib/sasl2")]
+    for directory in candidates:
+        missing = [p for p in SASL_PLUGINS if not (directory / p[0]).exists()]
+        if not missing:
+            return directory
+        if directory.is_dir() or given:
+            names = ", ".join(p[0] for p in missing)
+            debian = " ".join(sorted({p[2] for p in missing}))
+            rpm = " ".join(sorted({p[3] for p in missing}))
+            raise SystemExit(f"cyproton build: the Cyrus SASL plugin directory {directory} lacks {names} "
+                             f"(Debian/Ubuntu packages: {debian}; Fedora/RHEL: {rpm})")
+    raise SystemExit("cyproton build: no Cyrus SASL plugin directory found (looked in "
+                     f"{', '.join(map(str, candidates))}); set CYPROTON_SASL_PLUGIN_DIR")
+
+
+def obtain_archive(pin: dict[str, str]) -> Path:
+    expected = pin["sha256"]
+    local = os.environ.get("PROTON_C_ARCHIVE")
+    if local:
+        archive = Path(local).resolve()
+        if not archive.is_file():
+            raise SystemExit(f"cyproton build: PROTON_C_ARCHIVE={local} is not a file")
+    elif (HERE / "proton_c" / pin["archive"]).is_file():
+        archive = HERE / "proton_c" / pin["archive"]  # the copy an sdist carries
+    else:
+        cache = WORK_DIR / "engine-archive"
+        archive = cache / pin["archive"]
+        if not archive.is_file() or sha256_of(archive) != expected:
+            cache.mkdir(parents=True, exist_ok=True)
+            log(f"downloading {pin['name']}=={pin['version']} (source archive) with pip")
+            with tempfile.TemporaryDirectory(dir=cache) as tmp:
+                args = ["download", "--no-deps", "--no-binary", ":all:", "-q", "-d", tmp,
+                        f"{pin['name']}=={pin['version']}"]
+                run_pip(args)
+                got = Path(tmp) / pin["archive"]
+                if not got.is_file():
+                    raise SystemExit(f"cyproton build: pip did not produce {pin['archive']}")
+                shutil.move(str(got), archive)
+    actual = sha256_of(archive)
+    if actual != expected:
+        raise SystemExit(
+            f"cyproton build: SHA-256 mismatch for {archive}:\n  expected {expected}\n  got      {actual}\n"
+            "Refusing to build from an archive that is not the pinned engine source."
+        )
+    log(f"engine archive {archive.name} verified (sha256 {actual[:16]}...)")
+    return archive
+
+
+def run_pip(args: list[str]) -> None:
+    # Inside pip's isolated build environment the interpreter may not see pip itself;
+    # fall back to the pip on PATH (the same registry configuration applies).
+    candidates = [[sys.executable, "-m", "pip"]]
+    for name in ("pip3", "pip"):
+        found = shutil.which(name)
+        if found:
+            candidates.append([found])
+    for cmd in candidates:
+        probe = subprocess.run([*cmd, "--version"], capture_output=True)
+        if probe.returncode == 0:
+            subprocess.run([*cmd, *args], check=True)
+            return
+    raise SystemExit("cyproton build: pip is needed to fetch the engine sources (or set PROTON_C_ARCHIVE)")
+
+
 class build_ext(_build_ext):
     user_options = _build_ext.user_options + [
         ("cython-always", None, "cythonize even when the generated C looks current"),
@@ -75,53 +180,7 @@ class build_ext(_build_ext):
     # -- the engine ---------------------------------------------------------------------------
 
     def _work_dir(self) -> Path:
-        return HERE / "build"
-
-    def _obtain_archive(self, pin: dict[str, str]) -> Path:
-        expected = pin["sha256"]
-        local = os.environ.get("PROTON_C_ARCHIVE")
-        if local:
-            archive = Path(local).resolve()
-            if not archive.is_file():
-                raise SystemExit(f"cyproton build: PROTON_C_ARCHIVE={local} is not a file")
-        else:
-            cache = self._work_dir() / "engine-archive"
-            archive = cache / pin["archive"]
-            if not archive.is_file() or sha256_of(archive) != expected:
-                cache.mkdir(parents=True, exist_ok=True)
-                log(f"downloading {pin['name']}=={pin['version']} (source archive) with pip")
-                with tempfile.TemporaryDirectory(dir=cache) as tmp:
-                    args = ["download", "--no-deps", "--no-binary", ":all:", "-q", "-d", tmp,
-                            f"{pin['name']}=={pin['version']}"]
-                    self._pip(args)
-                    got = Path(tmp) / pin["archive"]
-                    if not got.is_file():
-                        raise SystemExit(f"cyproton build: pip did not produce {pin['archive']}")
-                    shutil.move(str(got), archive)
-        actual = sha256_of(archive)
-        if actual != expected:
-            raise SystemExit(
-                f"cyproton build: SHA-256 mismatch for {archive}:\n  expected {expected}\n  got      {actual}\n"
-                "Refusing to build from an archive that is not the pinned engine source."
-            )
-        log(f"engine archive {archive.name} verified (sha256 {actual[:16]}...)")
-        return archive
-
-    @staticmethod
-    def _pip(args: list[str]) -> None:
-        # Inside pip's isolated build environment the interpreter may not see pip itself;
-        # fall back to the pip on PATH (the same registry configuration applies).
-        candidates = [[sys.executable, "-m", "pip"]]
-        for name in ("pip3", "pip"):
-            found = shutil.which(name)
-            if found:
-                candidates.append([found])
-        for cmd in candidates:
-            probe = subprocess.run([*cmd, "--version"], capture_output=True)
-            if probe.returncode == 0:
-                subprocess.run([*cmd, *args], check=True)
-                return
-        raise SystemExit("cyproton build: pip is needed to fetch the engine sources (or set PROTON_C_ARCHIVE)")
+        return WORK_DIR
 
     def _unpack(self, archive: Path, pin: dict[str, str]) -> Path:
         dest = self._work_dir() / f"proton-src-{pin['version']}"
@@ -145,7 +204,7 @@ class build_ext(_build_ext):
 
     def _build_engine(self) -> tuple[Path, dict[str, str]]:
         pin = read_pin()
-        src = self._unpack(self._obtain_archive(pin), pin)
+        src = self._unpack(obtain_archive(pin), pin)
         if shutil.which("cmake") is None:
             raise SystemExit("cyproton build: cmake not found (Debian package: cmake)")
         bdir = self._work_dir() / f"engine-{sysconfig.get_platform()}"
@@ -160,10 +219,60 @@ class build_ext(_build_ext):
             config[key] = value
         config["library"] = (bdir / "engine_library.txt").read_text().strip()
         config["include"] = str(src / "include")
-        for part in ("tls", "sasl"):
-            if config.get(part, "none") == "none":
-                log(f"WARNING: built without {'OpenSSL' if part == 'tls' else 'Cyrus SASL'} (see the cmake warning)")
+        self._check_stubs(config)
         return src, config
+
+    def _precheck_headers(self) -> None:
+        """The CMake step's test for OpenSSL and Cyrus SASL (pkg-config modules), made early."""
+        if shutil.which("pkg-config") is None:
+            if bundling() or os.environ.get("CYPROTON_ALLOW_STUBS") != "1":
+                raise SystemExit("cyproton build: pkg-config not found (Debian/Ubuntu package pkg-config, "
+                                 "Fedora/RHEL pkgconf-pkg-config); it finds OpenSSL and Cyrus SASL")
+            return
+        config = {part: ("found" if subprocess.run(["pkg-config", "--exists", module]).returncode == 0 else "none")
+                  for part, module in (("tls", "openssl"), ("sasl", "libsasl2"))}
+        self._check_stubs(config)
+
+    @staticmethod
+    def _check_stubs(config: dict[str, str]) -> None:
+        """Stop when OpenSSL or Cyrus SASL were not found, unless stubs are allowed (never for a wheel)."""
+        missing = [what for part, what in (
+            ("tls", "OpenSSL (Debian/Ubuntu package libssl-dev, Fedora/RHEL openssl-devel)"),
+            ("sasl", "Cyrus SASL (Debian/Ubuntu package libsasl2-dev, Fedora/RHEL cyrus-sasl-devel)"),
+        ) if config.get(part, "none") == "none"]
+        if not missing:
+            return
+        found = " and the development files of ".join(missing)
+        if bundling():
+            raise SystemExit(f"cyproton build: a wheel for distribution (CYPROTON_BUNDLE=1) needs the development "
+                             f"files of {found}: they were not found")
+        if os.environ.get("CYPROTON_ALLOW_STUBS") == "1":
+            log(f"WARNING: building without the development files of {found}: using the engine's stubs "
+                "(CYPROTON_ALLOW_STUBS=1); proton.SSL.present() / proton.SASL.extended() will be False")
+            return
+        raise SystemExit(f"cyproton build: the development files of {found} were not found. Install them, "
+                         "or set CYPROTON_ALLOW_STUBS=1 to build without (TLS or the Cyrus SASL mechanisms "
+                         "are then unavailable)")
+
+    # -- the Cyrus plugins a wheel carries ----------------------------------------------------
+
+    def _plugin_target(self) -> Path:
+        return Path(self.get_ext_fullpath("proton._cproton")).parent / SASL_PLUGIN_DIR
+
+    def _bundle_sasl_plugins(self) -> None:
+        source = sasl_plugin_dir()
+        target = self._plugin_target()
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        index = ["# The Cyrus SASL plugins of this wheel; proton._cproton points Cyrus here unless SASL_PATH",
+                 "# is set. file, mechanisms, copied from"]
+        for name, mechs, _debian, _rpm in SASL_PLUGINS:
+            real = (source / name).resolve()
+            shutil.copyfile(real, target / name)
+            index.append(f"{name}\t{mechs}\t{real}")
+        (target / "PLUGINS.txt").write_text("\n".join(index) + "\n")
+        log(f"bundled {len(SASL_PLUGINS)} Cyrus SASL plugins from {source} into {target}")
 
     def _system_engine(self) -> dict[str, str]:
         def pkgconfig(*args: str) -> str:
@@ -183,6 +292,8 @@ class build_ext(_build_ext):
         import Cython
         from Cython.Build import cythonize
 
+        if not (self.use_system_proton or os.environ.get("CYPROTON_USE_SYSTEM_PROTON") == "1"):
+            self._precheck_headers()   # before minutes of cythonizing
         have = tuple(int(x) for x in Cython.__version__.split(".")[:2])
         if have < CYTHON_REQUIREMENT:
             raise SystemExit(f"cyproton build: Cython >= 3.1 is required, found {Cython.__version__}")
@@ -230,13 +341,33 @@ class build_ext(_build_ext):
                 elif flag:
                     ext.libraries.append(flag)
             ext.library_dirs += [d for d in config["link_dirs"].split() if d]
+            if config["sasl"].startswith("cyrus"):  # our own engine with Cyrus: cython/bundle.pyx calls it
+                ext.define_macros.append(("CYPROTON_WITH_CYRUS", "1"))
+                ext.include_dirs += [d for d in config.get("sasl_include", "").split() if d]
             ext.extra_compile_args += ["-O2", "-Werror=incompatible-pointer-types"]
             if sys.platform.startswith("linux"):
                 ext.extra_link_args.append("-Wl,--exclude-libs,ALL")
+        super().run()
+        if bundling():
+            self._bundle_sasl_plugins()
+        elif not self.inplace and self._plugin_target().exists():
+            shutil.rmtree(self._plugin_target())  # left over from a wheel build in the same build/lib
+
+
+class sdist(_sdist):
+    """A source archive that builds offline: it carries the pinned engine archive in proton_c/."""
+
+    def run(self) -> None:
+        pin = read_pin()
+        archive = obtain_archive(pin)
+        shipped = HERE / "proton_c" / pin["archive"]
+        if archive != shipped:
+            shutil.copyfile(archive, shipped)
+        log(f"the source archive carries {shipped.relative_to(HERE)}")
         super().run()
 
 
 setup(
     ext_modules=[Extension("proton._cproton", sources=["cython/_cproton.pyx"])],
-    cmdclass={"build_ext": build_ext},
+    cmdclass={"build_ext": build_ext, "sdist": sdist},
 )

@@ -67,6 +67,7 @@ include "message.pyx"
 include "wrapper.pyx"
 include "engine.pyx"
 include "transport.pyx"
+include "bundle.pyx"
 include "events.pyx"
 include "handlers.pyx"
 include "reactor.pyx"
@@ -79,4 +80,5 @@ def build_info():
         "tls": CYPROTON_TLS_IMPL.decode(),
         "sasl": CYPROTON_SASL_IMPL.decode(),
         "debug": bool(CYPROTON_DEBUG),
+        "sasl_plugin_dir": SASL_PLUGIN_DIR,
     }

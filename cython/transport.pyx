@@ -20,6 +20,12 @@ def redact(text):
     return _SECRET2.sub(r"\1<redacted>", text)
 
 
+# OpenSSL's words when the two sides share no TLS version; then say how to allow the old ones.
+cdef object _TLS_VERSION_REFUSED = _re.compile(r"^SSL Failure: .*(unsupported protocol|protocol version|"
+                                               r"no protocols available|version too low)")
+cdef str _LEGACY_TLS_HINT = (" (TLS 1.0 and 1.1 are disabled by default; a peer that needs them can be allowed with "
+                             "SSLDomain.set_protocol_range(\"TLSv1\", \"TLSv1.3\"))")
+
 cdef char _TRACER_KEY_ANCHOR = 0
 cdef pn_handle_t TRACER_KEY = <pn_handle_t>&_TRACER_KEY_ANCHOR
 
@@ -240,7 +246,17 @@ cdef class CTransport(CWrapper):
     @property
     def condition(self):
         """The transport's error condition, or None."""
-        return cond_to_obj(c_transport.pn_transport_condition(self._t()))
+        cond = cond_to_obj(c_transport.pn_transport_condition(self._t()))
+        if cond is None:
+            return None
+        # Set in the engine object's attribute dict, which every wrapper of it shares.
+        hint = getattr(self, "_cyproton_auth_hint", None)
+        if hint is not None and cond.name == "amqp:unauthorized-access":
+            cond.description = f"{cond.description} ({hint})"
+        elif cond.description and _TLS_VERSION_REFUSED.search(cond.description) \
+                and not getattr(self, "_cyproton_tls_range_chosen", False):
+            cond.description += _LEGACY_TLS_HINT
+        return cond
 
     @condition.setter
     def condition(self, cond):
@@ -322,6 +338,9 @@ cdef class CSASL:
             mechs = " ".join(mechs)
         b = c_arg(mechs)
         c_sasl.pn_sasl_allowed_mechs(self._s(), c_ptr(b))
+        hint = sasl_mechs_hint(mechs)
+        if hint is not None or hasattr(self._transport, "_cyproton_auth_hint"):
+            self._transport._cyproton_auth_hint = hint   # read by CTransport.condition
 
     @property
     def allow_insecure_mechs(self):
@@ -358,6 +377,10 @@ cdef class CSSLDomain:
     def _create(self, int mode):
         self._impl = c_ssl.pn_ssl_domain(<c_ssl.pn_ssl_mode_t>mode)
         self.mode = mode
+        if self._impl != NULL:
+            # TLS 1.2 and 1.3 only, whatever the OpenSSL build or its configuration would allow;
+            # SSLDomain.set_protocol_range opts in to 1.0/1.1.
+            c_ssl.pn_ssl_domain_set_protocols(self._impl, b"TLSv1.2 TLSv1.3")
         return self._impl != NULL
 
     def __dealloc__(self):

@@ -52,3 +52,33 @@ def test_a_missing_archive_is_named(tmp_path: Path) -> None:
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
     assert f"PROTON_C_ARCHIVE={missing} is not a file" in output, output
+
+
+def _build_ext_without_pkgconfig_modules(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """build_ext where pkg-config finds neither openssl nor libsasl2 (as on a machine without the -dev packages)."""
+    empty = tmp_path / "no-pc"
+    empty.mkdir()
+    full = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CYPROTON_ALLOW_STUBS", "CYPROTON_BUNDLE")}
+    full.update(PKG_CONFIG_LIBDIR=str(empty), PKG_CONFIG_PATH="", **env)
+    return subprocess.run(
+        [sys.executable, "setup.py", "-q", "build_ext", "--build-temp", str(tmp_path / "temp"),
+         "--build-lib", str(tmp_path / "lib")],
+        cwd=REPO, env=full, capture_output=True, text=True, timeout=600,
+    )
+
+
+def test_missing_openssl_and_cyrus_headers_stop_the_build_and_name_the_packages(tmp_path: Path) -> None:
+    done = _build_ext_without_pkgconfig_modules(tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    for package in ("libssl-dev", "openssl-devel", "libsasl2-dev", "cyrus-sasl-devel", "CYPROTON_ALLOW_STUBS=1"):
+        assert package in output, output
+    assert "Traceback" not in output
+    assert not (tmp_path / "lib").exists()
+
+
+def test_a_wheel_for_distribution_never_falls_back_to_stubs(tmp_path: Path) -> None:
+    done = _build_ext_without_pkgconfig_modules(tmp_path, CYPROTON_BUNDLE="1", CYPROTON_ALLOW_STUBS="1")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "a wheel for distribution (CYPROTON_BUNDLE=1) needs" in output and "libssl-dev" in output, output

@@ -89,6 +89,42 @@ class SSLDomain(_cproton.CSSLDomain):
         if not self._create(mode):
             raise SSLUnavailable("TLS is not available in this build of cyproton")
 
+    #: The TLS versions :meth:`set_protocol_range` knows, oldest first (OpenSSL's names).
+    PROTOCOLS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+    _LEGACY_CIPHERS = "DEFAULT:!aNULL:!eNULL:@SECLEVEL=0"
+    _CIPHERS = "ALL:!aNULL:!eNULL:@STRENGTH"
+
+    def set_protocol_range(self, minimum: str = "TLSv1.2", maximum: str = "TLSv1.3") -> None:
+        """Allow the TLS versions from ``minimum`` to ``maximum``, each one of :attr:`PROTOCOLS`
+        (``"TLSv1.0"`` is accepted for ``"TLSv1"``). The default, without a call, is TLS 1.2 to 1.3.
+
+        TLS 1.0 and 1.1 are obsolete (RFC 8996); allow them only for a peer that has nothing newer.
+        OpenSSL 3 refuses them at its default security level, so a range that includes them also
+        sets this domain's cipher list to ``DEFAULT:!aNULL:!eNULL:@SECLEVEL=0`` (security level 0,
+        for every connection of the domain). A system-wide OpenSSL policy (``MinProtocol`` in
+        ``openssl.cnf``, crypto-policies) may still refuse them. An extension of cyproton
+        (python-qpid-proton has no such method).
+
+        :raise SSLException: for an unknown version or an empty range.
+        """
+        names = {name.lower(): name for name in self.PROTOCOLS}
+        names["tlsv1.0"] = "TLSv1"
+        try:
+            low, high = (self.PROTOCOLS.index(names[str(v).lower()]) for v in (minimum, maximum))
+        except KeyError:
+            raise SSLException(f"unknown TLS version in ({minimum!r}, {maximum!r}); "
+                               f"known: {', '.join(self.PROTOCOLS)}") from None
+        if low > high:
+            raise SSLException(f"empty TLS version range: {minimum!r} is newer than {maximum!r}")
+        self._set_protocols(" ".join(self.PROTOCOLS[low:high + 1]))
+        legacy = low < self.PROTOCOLS.index("TLSv1.2")
+        if legacy:
+            self._set_ciphers(self._LEGACY_CIPHERS)
+        elif getattr(self, "_legacy_tls", False):
+            self._set_ciphers(self._CIPHERS)  # back to the engine's list (and the default level)
+        self._legacy_tls = legacy
+        self._tls_range_chosen = True
+
 
 class SSLSessionDetails:
     """An identifier for resuming a TLS session on a later connection.
@@ -137,6 +173,8 @@ class SSL(_cproton.CSSL):
         obj._session_details = session_details
         obj._attach(transport, domain, session_details.get_session_id() if session_details else None)
         transport._ssl = obj
+        if getattr(domain, "_tls_range_chosen", False):
+            transport._cyproton_tls_range_chosen = True  # no "disabled by default" hint on its errors
         return obj
 
     def __init__(self, transport: Transport, domain: Optional[SSLDomain] = None,

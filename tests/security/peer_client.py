@@ -76,7 +76,7 @@ def make_domain(o):
     """The client SSLDomain the options ask for, or None (container default)."""
     if o.default_domain:
         return None
-    if not (o.ca or o.cert or o.verify != "name" or o.tls_protocols):
+    if not (o.ca or o.cert or o.verify != "name" or o.tls_protocols or o.tls_range):
         return None
     domain = SSLDomain(SSLDomain.MODE_CLIENT)
     if o.ca:
@@ -89,6 +89,8 @@ def make_domain(o):
         if setter is None:
             raise SystemExit("--tls-protocols: this proton has no SSLDomain._set_protocols (use OPENSSL_CONF)")
         setter(o.tls_protocols)
+    if o.tls_range:
+        domain.set_protocol_range(*o.tls_range.split(","))  # cyproton's extension
     return domain
 
 
@@ -273,6 +275,7 @@ def parse(argv):
     p.add_argument("--default-domain", action="store_true",
                    help="use the container's default client domain (trusting --ca)")
     p.add_argument("--tls-protocols", help='e.g. "TLSv1.2" (needs SSLDomain._set_protocols)')
+    p.add_argument("--tls-range", help='MIN,MAX e.g. "TLSv1,TLSv1.3" (SSLDomain.set_protocol_range: cyproton only)')
     p.add_argument("--mechs", help="allowed SASL mechanisms")
     p.add_argument("--allow-insecure-mechs", choices=("yes", "no"))
     p.add_argument("--no-sasl", action="store_true", help="sasl_enabled=False")

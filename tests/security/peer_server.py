@@ -6,7 +6,8 @@ It runs unchanged under cyproton and under python-qpid-proton 0.40, each in its 
 SASL reads its configuration once per process, so every SASL set-up gets a process of its own).
 
     python peer_server.py [--host H] [--port P] [--tls CERT,KEY[,CA]] [--default-domain] [--require-client-cert]
-                          [--allow-unsecured] [--tls-protocols "TLSv1.2"] [--mechs "PLAIN SCRAM-SHA-256"]
+                          [--allow-unsecured] [--tls-protocols "TLSv1.2"] [--tls-range MIN,MAX]
+                          [--mechs "PLAIN SCRAM-SHA-256"]
                           [--sasl-config-dir DIR] [--sasl-config-name NAME] [--allow-insecure-mechs]
                           [--require-auth] [--require-encryption]
 
@@ -83,6 +84,8 @@ class Server(MessagingHandler):
                 if setter is None:
                     sys.exit("--tls-protocols: this proton has no SSLDomain._set_protocols (use OPENSSL_CONF)")
                 setter(o.tls_protocols)
+            if o.tls_range:
+                domain.set_protocol_range(*o.tls_range.split(","))  # cyproton's extension
         host = "[%s]" % o.host if ":" in o.host else o.host
         scheme = "amqps" if domain is not None else "amqp"
         listen_domain = None if o.default_domain else domain
@@ -161,6 +164,7 @@ def parse(argv):
     p.add_argument("--require-client-cert", action="store_true", help="verify client certificates against CA")
     p.add_argument("--allow-unsecured", action="store_true", help="also accept clients without TLS")
     p.add_argument("--tls-protocols", help='e.g. "TLSv1.2" (needs SSLDomain._set_protocols)')
+    p.add_argument("--tls-range", help='MIN,MAX e.g. "TLSv1,TLSv1.3" (SSLDomain.set_protocol_range: cyproton only)')
     p.add_argument("--mechs", help="SASL mechanisms to offer, space separated")
     p.add_argument("--sasl-config-dir", help="directory of the Cyrus configuration file")
     p.add_argument("--sasl-config-name", help="name of the Cyrus configuration file (without .conf)")
