@@ -180,6 +180,7 @@ cdef class SocketConn(IOSource):
 
     cdef pn_transport_t *transport
     cdef bint connecting, head_closed, dead, queued, external
+    cdef bint endpoint_news          # an endpoint event was dispatched since the output was last generated
     cdef int64_t tick_deadline
     cdef list addrs
     cdef list stale_fds              # external: descriptors of failed connects, open until their selectable ends
@@ -833,14 +834,25 @@ cdef class CReactor:
         """Loop bookkeeping once handlers have seen an engine event (native I/O): what
         python-qpid-proton's IOHandler does for the same events."""
         cdef int n = ev._number
+        cdef SocketConn sock
         if n == c_event.PN_TRANSPORT and ev._trans != NULL:
             conn = record_get(c_transport.pn_transport_attachments(ev._trans), IO_KEY)
             if conn is not None:
-                # python-qpid-proton's IOHandler asks for the pending output at every transport event,
-                # which makes the engine write the frames of what happened so far: a flow granted
-                # before a link is closed in the same batch goes out, for one.
-                c_transport.pn_transport_pending(ev._trans)
-                self.mark_dirty(<SocketConn>conn)
+                sock = <SocketConn>conn
+                if sock.endpoint_news:
+                    # python-qpid-proton's IOHandler asks for the pending output at every transport
+                    # event, which has the engine write the frames of what happened so far (a flow
+                    # granted as a link opens goes out even if a handler closes the link later in the
+                    # same batch). Done here too, but only after endpoint events: when only deliveries
+                    # and flow happened, the frames wait for the write, so dispositions go out in ranges.
+                    sock.endpoint_news = False
+                    c_transport.pn_transport_pending(ev._trans)
+                self.mark_dirty(sock)
+        elif c_event.PN_CONNECTION_LOCAL_OPEN <= n <= c_event.PN_LINK_FINAL and n != c_event.PN_LINK_FLOW \
+                and ev._trans != NULL:
+            conn = record_get(c_transport.pn_transport_attachments(ev._trans), IO_KEY)
+            if conn is not None:
+                (<SocketConn>conn).endpoint_news = True
         elif n == c_event.PN_CONNECTION_BOUND and ev._trans != NULL:
             if record_get(c_transport.pn_transport_attachments(ev._trans), IO_KEY) is None:
                 self._connection_bound(ev)
