@@ -381,3 +381,39 @@ def test_peer_that_drops_the_tcp_connection(how):
     name, description = handler.conditions[0]
     assert name == "amqp:connection:framing-error"
     assert "connection aborted" in description
+
+
+def test_subclasses_of_message_and_container_keep_working():
+    class Tagged(Message):
+        kind = "tagged"
+
+        def __init__(self, body=None, note=None, **kwargs):
+            super().__init__(body=body, **kwargs)
+            self.note = note
+
+    message = Tagged(body="b", note="n", subject="s")
+    copy = Tagged()
+    copy.decode(message.encode())
+    assert (copy.body, copy.subject, copy.note, copy.kind) == ("b", "s", None, "tagged")
+    assert vars(message)["note"] == "n" and vars(message)["body"] == "b"
+
+    started = []
+
+    class MyContainer(Container):
+        def __init__(self, *handlers, **kwargs):
+            super().__init__(*handlers, **kwargs)
+            self.extra = "mine"
+
+        def schedule(self, delay, handler):
+            started.append(delay)
+            return super().schedule(delay, handler)
+
+    class Once(MessagingHandler):
+        def on_start(self, event):
+            event.container.schedule(0.01, self)
+
+        def on_timer_task(self, event):
+            started.append(event.container.extra)
+
+    MyContainer(Once()).run()
+    assert started == [0.01, "mine"]
