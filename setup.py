@@ -39,7 +39,8 @@ from setuptools.command.build_ext import build_ext as _build_ext
 from setuptools.command.sdist import sdist as _sdist
 
 HERE = Path(__file__).resolve().parent
-WORK_DIR = HERE / "build"
+# CYPROTON_WORK_DIR keeps a differently compiled variant (the fuzzing build, say) apart.
+WORK_DIR = Path(os.environ.get("CYPROTON_WORK_DIR") or HERE / "build")
 CYTHON_REQUIREMENT = (3, 1)
 
 # The Cyrus SASL plugins a wheel carries (CYPROTON_BUNDLE=1): file, what it provides, and the

@@ -60,6 +60,7 @@ pn_init()
 
 include "errors.pyx"
 include "scan.pyx"
+include "pools.pyx"
 include "codec.pyx"
 include "decode.pyx"
 include "encode.pyx"

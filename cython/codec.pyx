@@ -25,6 +25,17 @@ cdef object T_UUID = _uuid_mod.UUID
 DEF MAX_DEPTH = 1000
 
 
+class InvalidUTF8Error(DataException, UnicodeDecodeError):
+    """An AMQP string or symbol whose bytes are not valid UTF-8.
+
+    A :class:`DataException`, as every decoding failure of the codec is, and a
+    ``UnicodeDecodeError``, which is what python-qpid-proton lets through in this case.
+    """
+
+    def __str__(self):
+        return "invalid UTF-8 in an AMQP string or symbol: " + UnicodeDecodeError.__str__(self)
+
+
 class UnsupportedTypeError(KeyError, TypeError):
     """A Python value has no AMQP mapping.
 
@@ -422,6 +433,40 @@ cdef struct NameSlot:
 cdef NameSlot _name_slots[NAME_SLOTS]
 
 
+from cpython.exc cimport PyErr_Clear, PyErr_ExceptionMatches
+
+cdef extern from *:
+    """
+    /* The str decoded from UTF-8, or NULL with the exception set (checked by utf8_text). */
+    static PyObject *cyproton_utf8_or_null(const char *p, Py_ssize_t n) {
+        return PyUnicode_DecodeUTF8(p, n, NULL);
+    }
+    #define cyproton_steal(o) (o)
+    """
+    PyObject *utf8_or_null "cyproton_utf8_or_null" (const char *p, Py_ssize_t n)
+    object steal "cyproton_steal" (PyObject *o)
+
+
+cdef int raise_invalid_utf8(const char *text, Py_ssize_t size) except -1:
+    """Turn the pending UnicodeDecodeError into InvalidUTF8Error (other errors are left as they are)."""
+    if not PyErr_ExceptionMatches(UnicodeDecodeError):
+        return -1
+    PyErr_Clear()
+    try:
+        PyBytes_FromStringAndSize(text, size).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidUTF8Error(exc.encoding, exc.object, exc.start, exc.end, exc.reason) from None
+    raise InvalidUTF8Error("utf-8", b"", 0, 0, "invalid UTF-8")
+
+
+cdef inline object utf8_text(const char *text, Py_ssize_t size):
+    """The str whose UTF-8 encoding is ``text[0:size]``; InvalidUTF8Error when it is not valid UTF-8."""
+    cdef PyObject *s = utf8_or_null(text, size)
+    if s == NULL:
+        raise_invalid_utf8(text, size)
+    return steal(s)
+
+
 cdef object shared_name(const char *text, Py_ssize_t size, bint is_symbol):
     """The str (or symbol) whose UTF-8 encoding is ``text[0:size]``, shared when it is short."""
     cdef uint32_t h = 2166136261u + is_symbol
@@ -430,7 +475,7 @@ cdef object shared_name(const char *text, Py_ssize_t size, bint is_symbol):
     cdef PyObject *old
     cdef object value
     if size > NAME_LONGEST:
-        value = PyUnicode_DecodeUTF8(text, size, NULL)
+        value = utf8_text(text, size)
         return T_symbol(value) if is_symbol else value
     for i in range(size):
         h = (h ^ <unsigned char>text[i]) * 16777619u
@@ -438,7 +483,7 @@ cdef object shared_name(const char *text, Py_ssize_t size, bint is_symbol):
     if (slot.value != NULL and slot.hash == h and slot.size == size and slot.is_symbol == is_symbol
             and memcmp(slot.text, text, size) == 0):
         return <object>slot.value
-    value = PyUnicode_DecodeUTF8(text, size, NULL)
+    value = utf8_text(text, size)
     if is_symbol:
         value = T_symbol(value)
     old = slot.value
@@ -453,7 +498,7 @@ cdef object shared_name(const char *text, Py_ssize_t size, bint is_symbol):
 
 
 cdef inline object bytes_to_str(c_types.pn_bytes_t b):
-    return PyUnicode_DecodeUTF8(b.start, b.size, NULL)
+    return utf8_text(b.start, b.size)
 
 
 cdef inline object bytes_to_bytes(c_types.pn_bytes_t b):
@@ -474,6 +519,29 @@ cdef object uuid_from_raw(const char *raw):
     return u
 
 
+cdef extern from *:
+    """
+    #define cyproton_dict_set(d, k, v) PyDict_SetItem((d), (k), (v))
+    """
+    int dict_set "cyproton_dict_set" (object d, object k, object v)     # -1 with the exception set
+
+
+cdef int raise_bad_key(object key) except -1:
+    """A decoded map key that cannot key a dict (a list, a map, a described value, an array)."""
+    if not PyErr_ExceptionMatches(TypeError):
+        return -1
+    PyErr_Clear()
+    raise DataException("[%d]: a %s cannot be a map key here (it is not hashable)"
+                        % (c_error.PN_ARG_ERR, type(key).__name__))
+
+
+cdef inline int map_set(dict m, object key, object value) except -1:
+    """``m[key] = value`` for a decoded map, with DataException for an unhashable key."""
+    if dict_set(m, key, value) < 0:
+        return raise_bad_key(key)
+    return 0
+
+
 cdef object get_map(pn_data_t *d, int depth):
     cdef dict result = {}
     cdef c_types.pn_bytes_t b
@@ -486,9 +554,9 @@ cdef object get_map(pn_data_t *d, int depth):
                 else:
                     key = get_value(d, depth)
                 if c_codec.pn_data_next(d):
-                    result[key] = get_value(d, depth)
+                    map_set(result, key, get_value(d, depth))
                 else:
-                    result[key] = None
+                    map_set(result, key, None)
         finally:
             c_codec.pn_data_exit(d)
     return result
@@ -603,23 +671,29 @@ cdef object get_value(pn_data_t *d, int depth):
     return T_UnmappedType(str(t)) if T_UnmappedType is not None else None
 
 
-DEF ENCODE_SCRATCH_SIZE = 65536
-cdef char _encode_scratch[ENCODE_SCRATCH_SIZE]
-
-
 cdef object data_encode(pn_data_t *d):
     """Encode everything in ``d`` to a new bytes object.
 
-    One encoder pass into a scratch buffer for the usual small tree; a tree that does not fit is
-    measured first and encoded straight into its bytes object (two passes)."""
+    One encoder pass into the Data encode scratch (pools.pyx) for the usual small tree; a tree that
+    does not fit, or finds the scratch out on lease, is measured first and encoded straight into its
+    bytes object (two passes)."""
     cdef ssize_t size
-    cdef ssize_t n = c_codec.pn_data_encode(d, _encode_scratch, ENCODE_SCRATCH_SIZE)
+    cdef size_t room
+    cdef char *scratch = lease_data_scratch(&room)
+    cdef ssize_t n
     cdef bytes out
-    if n >= 0:
-        return PyBytes_FromStringAndSize(_encode_scratch, n)
-    if n != c_error.PN_OVERFLOW:
-        data_check(d, <int>n)
-    c_error.pn_error_clear(c_codec.pn_data_error(d))   # the scratch overflow is no error of the data
+    if scratch != NULL:
+        # Only C runs until the copy is made (a bytes object is not tracked by the collector, so
+        # making one starts no collection): the lease is handed back before anything else.
+        n = c_codec.pn_data_encode(d, scratch, room)
+        if n >= 0:
+            out = PyBytes_FromStringAndSize(scratch, n)
+            release_data_scratch()
+            return out
+        release_data_scratch()
+        if n != c_error.PN_OVERFLOW:
+            data_check(d, <int>n)
+        c_error.pn_error_clear(c_codec.pn_data_error(d))   # the scratch overflow is no error of the data
     size = c_codec.pn_data_encoded_size(d)
     if size < 0:
         data_check(d, <int>size)
@@ -633,100 +707,11 @@ cdef object data_encode(pn_data_t *d):
 
 
 cdef object data_decode_one(pn_data_t *d, const unsigned char[::1] view):
-    """Decode one value from ``view`` into ``d``; return the number of bytes consumed."""
-    cdef ssize_t n
+    """Decode one value from ``view`` into ``d``; return the number of bytes consumed (the decoder
+    runs no Python code, so the caller's buffer is read in place)."""
     if view.shape[0] == 0:
         raise DataException("[%d]: no data to decode" % c_error.PN_UNDERFLOW)
-    n = c_codec.pn_data_decode(d, <const char *>&view[0], view.shape[0])
-    if n < 0:
-        data_check(d, <int>n)
-    return n
-
-
-# -- spare engine trees ---------------------------------------------------------------------
-# Data objects come and go by the thousand (one per put_object/encode or decode/get_object in
-# application code): a few cleared pn_data_t are kept for the next Data, with their node array and
-# byte buffer already grown. Only small ones are kept, so the spares hold little memory.
-
-cdef extern from *:
-    """
-    /* The head of the engine's pn_data_t (core/data.h of the pinned engine version), read only to
-       see how much memory a tree holds before keeping it as a spare; checked at import time
-       against the public API, and spares are not kept if the layout does not match. */
-    typedef struct {
-        void *nodes;
-        void *buf;
-        void *error;
-        uint16_t capacity;
-        uint16_t size;
-    } cyproton_data_head;
-    size_t pn_buffer_capacity(void *buf);
-
-    static size_t cyproton_data_node_capacity(pn_data_t *d) {
-        return ((cyproton_data_head *)d)->capacity;
-    }
-    static size_t cyproton_data_node_count(pn_data_t *d) {
-        return ((cyproton_data_head *)d)->size;
-    }
-    static size_t cyproton_data_buffer_capacity(pn_data_t *d) {
-        void *buf = ((cyproton_data_head *)d)->buf;
-        return buf ? pn_buffer_capacity(buf) : 0;
-    }
-    """
-    size_t data_node_capacity "cyproton_data_node_capacity" (pn_data_t *d) noexcept
-    size_t data_node_count "cyproton_data_node_count" (pn_data_t *d) noexcept
-    size_t data_buffer_capacity "cyproton_data_buffer_capacity" (pn_data_t *d) noexcept
-
-
-DEF SPARE_TREES = 8
-DEF SPARE_MAX_NODES = 512
-DEF SPARE_MAX_BYTES = 16384
-cdef pn_data_t *_spare_trees[SPARE_TREES]
-cdef int _spare_count = 0
-cdef bint _spares_allowed = False
-
-
-cdef bint _data_layout_matches():
-    """Whether cyproton_data_head reads what the public API reports, on a tree made for the test."""
-    cdef pn_data_t *d = c_codec.pn_data(7)
-    cdef bint ok
-    if d == NULL:
-        return False
-    ok = data_node_capacity(d) == 7 and data_node_count(d) == 0 and data_buffer_capacity(d) == 0
-    c_codec.pn_data_put_int(d, 1)
-    c_codec.pn_data_put_string(d, c_types.pn_bytes(5, b"hello"))
-    ok = ok and data_node_count(d) == c_codec.pn_data_size(d) == 2 and data_buffer_capacity(d) >= 5
-    c_codec.pn_data_free(d)
-    return ok
-
-
-_spares_allowed = _data_layout_matches()
-
-
-def _tree_spares_enabled():
-    """Whether freed Data trees are kept for reuse (the engine layout check passed)."""
-    return _spares_allowed
-
-
-cdef pn_data_t *take_tree(size_t capacity) noexcept:
-    """A cleared spare tree, else a new one (NULL when out of memory)."""
-    global _spare_count
-    if _spare_count > 0:
-        _spare_count -= 1
-        return _spare_trees[_spare_count]
-    return c_codec.pn_data(capacity)
-
-
-cdef void give_back_tree(pn_data_t *d) noexcept:
-    """Free ``d``, or keep it cleared as a spare when it is small."""
-    global _spare_count
-    if (_spares_allowed and _spare_count < SPARE_TREES and data_node_capacity(d) <= SPARE_MAX_NODES
-            and data_buffer_capacity(d) <= SPARE_MAX_BYTES):
-        c_codec.pn_data_clear(d)
-        _spare_trees[_spare_count] = d
-        _spare_count += 1
-    else:
-        c_codec.pn_data_free(d)
+    return tree_decode(d, &view[0], view.shape[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -838,16 +823,12 @@ cdef class CData:
 
     def decode(self, encoded):
         """Decode one value from ``encoded`` and append it; return the number of bytes consumed."""
-        cdef ssize_t n
         cdef pn_data_t *d = self._d()
-        if type(encoded) is bytes and PyBytes_GET_SIZE(encoded):
-            n = c_codec.pn_data_decode(d, PyBytes_AS_STRING(encoded), PyBytes_GET_SIZE(encoded))
-            if n < 0:
-                data_check(d, <int>n)
-            return n
+        if type(encoded) is bytes:
+            return tree_decode(d, <const unsigned char *>PyBytes_AS_STRING(encoded), PyBytes_GET_SIZE(encoded))
         if isinstance(encoded, str):
             raise TypeError("Data.decode() needs bytes, not str")
-        return data_decode_one(self._d(), encoded)
+        return data_decode_one(d, encoded)
 
     def format(self):
         """A human-readable rendering of the nodes."""

@@ -173,7 +173,7 @@ cdef object read_body(const unsigned char *p, unsigned char code, Py_ssize_t *po
             return PyBytes_FromStringAndSize(<const char *>p + i, size)
         if code == 0xa3 or code == 0xb3:
             return shared_name(<const char *>p + i, size, True)
-        return PyUnicode_DecodeUTF8(<const char *>p + i, size, NULL)
+        return utf8_text(<const char *>p + i, size)
     # compound and array: size, count, then the content
     if code == 0xc0 or code == 0xc1 or code == 0xe0:
         size = p[i]
@@ -199,7 +199,7 @@ cdef object read_body(const unsigned char *p, unsigned char code, Py_ssize_t *po
                 i += 2 + p[i + 1]
             else:
                 key = read_value(p, &i, n, depth + 1)
-            mapping[key] = read_value(p, &i, n, depth + 1)
+            map_set(mapping, key, read_value(p, &i, n, depth + 1))
         return mapping
     # arrays
     descriptor = T_UNDESCRIBED
@@ -249,13 +249,17 @@ cdef inline object msgid_value(object v):
 
 
 cdef inline object text_field(object v):
+    """A string field of the properties as kept: a str, cut at its first NUL character (the engine
+    keeps these fields as C strings, so python-qpid-proton reads them cut there), or None."""
     if v is None:
         return None
-    if type(v) is str:
-        return v
-    if isinstance(v, str):
-        return str(v)
-    return None
+    if type(v) is not str:
+        if not isinstance(v, str):
+            return None
+        v = str(v)
+    if has_nul(v):
+        return v[:(<str>v).index("\0")]
+    return v
 
 
 # Section descriptors (AMQP 1.0 part 3)
@@ -326,3 +330,191 @@ cdef bint read_uint_field(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t en
         return True
     pos[0] = scan_value(p, pos[0], end, 1)
     return False
+
+
+# -- into an engine tree: Data.decode -----------------------------------------------------------
+# Data.decode fills its pn_data_t from bytes with these rather than with the engine's decoder, which
+# leaves its cursor inside a described value whose value is described (so the sibling after it is
+# lost, or lands inside it) and reads arrays past their declared size. The bytes are checked by
+# scan_value() first, as Message.decode's are, so sizes and counts below are known to fit.
+
+cdef Py_ssize_t tree_value(pn_data_t *d, const unsigned char *p, Py_ssize_t pos, Py_ssize_t end) except -1:
+    """Append the complete value at ``p[pos]`` to ``d``; return the offset just past it."""
+    if p[pos] == 0x00:
+        data_check(d, c_codec.pn_data_put_described(d))
+        c_codec.pn_data_enter(d)
+        pos = tree_value(d, p, pos + 1, end)
+        pos = tree_value(d, p, pos, end)
+        c_codec.pn_data_exit(d)
+        return pos
+    return tree_body(d, p, p[pos], pos + 1, end)
+
+
+cdef Py_ssize_t tree_body(pn_data_t *d, const unsigned char *p, unsigned char code, Py_ssize_t i,
+                          Py_ssize_t end) except -1:
+    """Append the value whose constructor ``code`` was read (payload at ``p[i]``); return its end."""
+    cdef Py_ssize_t size, count, n, k
+    cdef float f
+    cdef double dbl
+    cdef uint32_t u32
+    cdef uint64_t u64
+    cdef unsigned char element
+    cdef bint described
+    cdef int element_type
+    cdef c_codec.pn_decimal128_t dec
+    cdef c_codec.pn_uuid_t uu
+    if code == 0x40:
+        data_check(d, c_codec.pn_data_put_null(d))
+        return i
+    if code == 0x41 or code == 0x42:
+        data_check(d, c_codec.pn_data_put_bool(d, code == 0x41))
+        return i
+    if code == 0x56:
+        data_check(d, c_codec.pn_data_put_bool(d, p[i] != 0))
+        return i + 1
+    if code == 0x43:
+        data_check(d, c_codec.pn_data_put_uint(d, 0))
+        return i
+    if code == 0x44:
+        data_check(d, c_codec.pn_data_put_ulong(d, 0))
+        return i
+    if code == 0x45:
+        data_check(d, c_codec.pn_data_put_list(d))
+        return i
+    if code == 0x50:
+        data_check(d, c_codec.pn_data_put_ubyte(d, p[i]))
+        return i + 1
+    if code == 0x51:
+        data_check(d, c_codec.pn_data_put_byte(d, <int8_t>p[i]))
+        return i + 1
+    if code == 0x52:
+        data_check(d, c_codec.pn_data_put_uint(d, p[i]))
+        return i + 1
+    if code == 0x53:
+        data_check(d, c_codec.pn_data_put_ulong(d, p[i]))
+        return i + 1
+    if code == 0x54:
+        data_check(d, c_codec.pn_data_put_int(d, <int8_t>p[i]))
+        return i + 1
+    if code == 0x55:
+        data_check(d, c_codec.pn_data_put_long(d, <int8_t>p[i]))
+        return i + 1
+    if code == 0x60:
+        data_check(d, c_codec.pn_data_put_ushort(d, rd16(p + i)))
+        return i + 2
+    if code == 0x61:
+        data_check(d, c_codec.pn_data_put_short(d, <int16_t>rd16(p + i)))
+        return i + 2
+    if code == 0x70:
+        data_check(d, c_codec.pn_data_put_uint(d, be32(p + i)))
+        return i + 4
+    if code == 0x71:
+        data_check(d, c_codec.pn_data_put_int(d, <int32_t>be32(p + i)))
+        return i + 4
+    if code == 0x72:
+        u32 = be32(p + i)
+        memcpy(&f, &u32, 4)
+        data_check(d, c_codec.pn_data_put_float(d, f))
+        return i + 4
+    if code == 0x73:
+        data_check(d, c_codec.pn_data_put_char(d, be32(p + i)))
+        return i + 4
+    if code == 0x74:
+        data_check(d, c_codec.pn_data_put_decimal32(d, be32(p + i)))
+        return i + 4
+    if code == 0x80:
+        data_check(d, c_codec.pn_data_put_ulong(d, rd64(p + i)))
+        return i + 8
+    if code == 0x81:
+        data_check(d, c_codec.pn_data_put_long(d, <int64_t>rd64(p + i)))
+        return i + 8
+    if code == 0x82:
+        u64 = rd64(p + i)
+        memcpy(&dbl, &u64, 8)
+        data_check(d, c_codec.pn_data_put_double(d, dbl))
+        return i + 8
+    if code == 0x83:
+        data_check(d, c_codec.pn_data_put_timestamp(d, <int64_t>rd64(p + i)))
+        return i + 8
+    if code == 0x84:
+        data_check(d, c_codec.pn_data_put_decimal64(d, rd64(p + i)))
+        return i + 8
+    if code == 0x94:
+        memcpy(dec.bytes, p + i, 16)
+        data_check(d, c_codec.pn_data_put_decimal128(d, dec))
+        return i + 16
+    if code == 0x98:
+        memcpy(uu.bytes, p + i, 16)
+        data_check(d, c_codec.pn_data_put_uuid(d, uu))
+        return i + 16
+    if code == 0xa0 or code == 0xa1 or code == 0xa3 or code == 0xb0 or code == 0xb1 or code == 0xb3:
+        if code < 0xb0:
+            size = p[i]
+            i += 1
+        else:
+            size = be32(p + i)
+            i += 4
+        if code == 0xa0 or code == 0xb0:
+            data_check(d, c_codec.pn_data_put_binary(d, c_types.pn_bytes(size, <const char *>p + i)))
+        elif code == 0xa1 or code == 0xb1:
+            data_check(d, c_codec.pn_data_put_string(d, c_types.pn_bytes(size, <const char *>p + i)))
+        else:
+            data_check(d, c_codec.pn_data_put_symbol(d, c_types.pn_bytes(size, <const char *>p + i)))
+        return i + size
+    # compound and array: size, count, then the content (ending at n)
+    if code == 0xc0 or code == 0xc1 or code == 0xe0:
+        size = p[i]
+        count = p[i + 1]
+        i += 2
+        n = i - 1 + size
+    elif code == 0xd0 or code == 0xd1 or code == 0xf0:
+        size = be32(p + i)
+        count = be32(p + i + 4)
+        i += 8
+        n = i - 4 + size
+    else:
+        raise DataException("[%d]: unknown AMQP format code 0x%02x" % (c_error.PN_ARG_ERR, code))
+    if code == 0xc0 or code == 0xd0 or code == 0xc1 or code == 0xd1:
+        if code == 0xc0 or code == 0xd0:
+            data_check(d, c_codec.pn_data_put_list(d))
+        else:
+            data_check(d, c_codec.pn_data_put_map(d))
+        c_codec.pn_data_enter(d)
+        for k in range(count):
+            i = tree_value(d, p, i, n)
+        c_codec.pn_data_exit(d)
+        return n
+    # arrays: [descriptor] element constructor, then the elements' payloads
+    if count == 0 and i >= n:
+        data_check(d, c_codec.pn_data_put_array(d, False, c_codec.PN_NULL))
+        return n
+    element = p[i]
+    described = element == 0x00
+    if described:
+        k = scan_value(p, i + 1, n, 1)          # where the descriptor ends
+        element = p[k]
+    element_type = pn_type_of(element)
+    if element_type == c_codec.PN_INVALID:
+        raise DataException("[%d]: invalid array element constructor 0x%02x" % (c_error.PN_ARG_ERR, element))
+    data_check(d, c_codec.pn_data_put_array(d, described, <c_codec.pn_type_t>element_type))
+    c_codec.pn_data_enter(d)
+    if described:
+        tree_value(d, p, i + 1, n)
+        i = k
+    i += 1
+    for k in range(count):
+        i = tree_body(d, p, element, i, n)
+    c_codec.pn_data_exit(d)
+    return n
+
+
+cdef Py_ssize_t tree_decode(pn_data_t *d, const unsigned char *p, Py_ssize_t n) except -1:
+    """Data.decode: append the first value of ``p[0:n]`` to ``d``; return the bytes it took."""
+    cdef Py_ssize_t stop
+    if n <= 0:
+        raise DataException("[%d]: no data to decode" % c_error.PN_UNDERFLOW)
+    stop = scan_value(p, 0, n, 0)
+    if stop < 0:
+        raise DataException("[%d]: malformed AMQP encoding (%d bytes)" % (c_error.PN_ARG_ERR, n))
+    tree_value(d, p, 0, stop)
+    return stop

@@ -1,105 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (c) 2026 the cyproton authors
 #
-# A direct message encoder: Python fields to AMQP bytes in one pass into a reusable buffer,
+# A direct message encoder: Python fields to AMQP bytes in one pass into an EncodeBuffer (pools.pyx),
 # without filling an engine message and data trees first. It produces exactly the bytes the
 # engine's own message encoder produces (the same choice of compact forms, the same omitted
 # trailing nulls in the header and properties lists); the differential tests compare both
 # byte for byte. Values it does not handle itself (described values and arrays, whose engine
 # encoding has peculiarities) make it give up, and the caller falls back to the engine path.
-
-cdef class EncodeBuffer:
-    """A growable byte buffer that the encoder writes into."""
-
-    cdef unsigned char *data
-    cdef Py_ssize_t size
-    cdef Py_ssize_t capacity
-
-    def __cinit__(self):
-        self.capacity = 512
-        self.data = <unsigned char *>malloc(self.capacity)
-        if self.data == NULL:
-            raise MemoryError()
-        self.size = 0
-
-    def __dealloc__(self):
-        if self.data != NULL:
-            free(self.data)
-            self.data = NULL
-
-    cdef inline int reserve(self, Py_ssize_t extra) except -1:
-        cdef Py_ssize_t wanted = self.size + extra
-        cdef Py_ssize_t cap = self.capacity
-        cdef unsigned char *grown
-        if wanted <= cap:
-            return 0
-        while cap < wanted:
-            cap *= 2
-        grown = <unsigned char *>realloc(self.data, cap)
-        if grown == NULL:
-            raise MemoryError()
-        self.data = grown
-        self.capacity = cap
-        return 0
-
-    cdef inline int byte(self, unsigned char b) except -1:
-        if self.size >= self.capacity:
-            self.reserve(1)
-        self.data[self.size] = b
-        self.size += 1
-        return 0
-
-    cdef inline int u16(self, uint16_t v) except -1:
-        self.reserve(2)
-        self.data[self.size] = v >> 8
-        self.data[self.size + 1] = v & 0xff
-        self.size += 2
-        return 0
-
-    cdef inline void put32(self, Py_ssize_t at, uint32_t v) noexcept:
-        self.data[at] = v >> 24
-        self.data[at + 1] = (v >> 16) & 0xff
-        self.data[at + 2] = (v >> 8) & 0xff
-        self.data[at + 3] = v & 0xff
-
-    cdef inline int u32(self, uint32_t v) except -1:
-        self.reserve(4)
-        self.put32(self.size, v)
-        self.size += 4
-        return 0
-
-    cdef inline int u64(self, uint64_t v) except -1:
-        self.reserve(8)
-        self.put32(self.size, <uint32_t>(v >> 32))
-        self.put32(self.size + 4, <uint32_t>(v & 0xffffffffu))
-        self.size += 8
-        return 0
-
-    cdef inline int raw(self, const void *p, Py_ssize_t n) except -1:
-        self.reserve(n)
-        if n:
-            memcpy(self.data + self.size, p, n)
-        self.size += n
-        return 0
-
-    cdef inline int variable(self, unsigned char small_code, unsigned char large_code, const char *p,
-                             Py_ssize_t n) except -1:
-        """A string, symbol or binary: one-byte size when it fits, else four."""
-        if n < 256:
-            self.reserve(2 + n)
-            self.data[self.size] = small_code
-            self.data[self.size + 1] = <unsigned char>n
-            self.size += 2
-        else:
-            self.reserve(5 + n)
-            self.data[self.size] = large_code
-            self.put32(self.size + 1, <uint32_t>n)
-            self.size += 5
-        if n:
-            memcpy(self.data + self.size, p, n)
-            self.size += n
-        return 0
-
 
 # Returned by the value encoder when it meets something it leaves to the engine.
 DEF GIVE_UP = 1

@@ -257,7 +257,9 @@ cdef extern from *:
 
 
 # One Event the loop has finished with, kept to carry the next engine event: most events are seen
-# only during their dispatch, and reusing the object saves making and freeing one per event.
+# only during their dispatch, and reusing the object saves making and freeing one per event. A free
+# list of one, under the rule at the top of pools.pyx: taken by one caller outright, put back only
+# when nothing else refers to it, checked as the last step.
 cdef CEvent _spare_event = None
 
 
@@ -267,6 +269,8 @@ cdef void recycle_event(CEvent ev) noexcept:
     global _spare_event
     if Py_REFCNT(ev) != 1 or type(ev) is not T_Event or not unmarked_object(ev):
         return
+    # Dropping what the event held may run Python code (a __del__, a collection, a thread switch):
+    # that is done first, and the event is kept only if it is still unreferenced after it.
     ev._release_engine_objects()
     ev._type = None
     ev._clsname = None
@@ -275,7 +279,8 @@ cdef void recycle_event(CEvent ev) noexcept:
     ev._container = None
     ev.message = None
     ev._number = 0
-    _spare_event = ev
+    if _spare_event is None and Py_REFCNT(ev) == 1 and unmarked_object(ev):
+        _spare_event = ev
 
 
 cdef inline CEvent fresh_event():

@@ -86,31 +86,26 @@ cdef class CFlowController(CFastHandler):
         return True
 
 
-# A buffer reused to receive message bytes (grows to the largest message seen).
-cdef char *_rx_buffer = NULL
-cdef size_t _rx_capacity = 0
-
-
 cdef object receive_message(pn_link_t *link, pn_delivery_t *d):
-    """Read the complete delivery ``d`` into a new Message and advance the link."""
-    global _rx_buffer, _rx_capacity
+    """Read the complete delivery ``d`` into a new Message and advance the link.
+
+    The bytes go into the leased receive buffer (pools.pyx), held until the decoder is done: the
+    decoder runs Python code, and another thread may receive in the meantime."""
     cdef size_t pending = c_delivery.pn_delivery_pending(d)
     cdef ssize_t n
-    cdef char *grown
     cdef CMessage msg
-    if pending > _rx_capacity:
-        grown = <char *>realloc(_rx_buffer, pending)
-        if grown == NULL:
-            raise MemoryError()
-        _rx_buffer = grown
-        _rx_capacity = pending
-    n = c_link.pn_link_recv(link, _rx_buffer, pending) if pending else 0
-    c_link.pn_link_advance(link)
-    if n < 0 and n != c_error.PN_EOS:
-        raise LinkException("[%d]: could not read the delivery" % n)
-    msg = new_instance(T_Message)
-    if n > 0:
-        msg._decode_raw(<const unsigned char *>_rx_buffer, n, True)
+    cdef EncodeBuffer buf = lease_buffer(_rx_pooled)
+    try:
+        buf.reserve(pending)
+        n = c_link.pn_link_recv(link, <char *>buf.data, pending) if pending else 0
+        c_link.pn_link_advance(link)
+        if n < 0 and n != c_error.PN_EOS:
+            raise LinkException("[%d]: could not read the delivery" % n)
+        msg = new_instance(T_Message)
+        if n > 0:
+            msg._decode_raw(<const unsigned char *>buf.data, n, True)
+    finally:
+        release_buffer(buf)
     return msg
 
 
@@ -275,32 +270,29 @@ cdef object send_message(CLink link, CMessage msg, object tag):
     cdef Py_ssize_t taglen
     cdef bytes tagbytes = None
     cdef pn_delivery_t *d
-    cdef const char *data
-    cdef Py_ssize_t size
     cdef ssize_t sent
-    cdef bytes encoded = None
-    if msg.footer is None:
-        size = msg._encode_scratch(&data)
-    else:
-        encoded = msg.encode()
-        size = PyBytes_GET_SIZE(encoded)
-        data = PyBytes_AS_STRING(encoded)
-    if tag is None:
-        taglen = next_tag(l, tagbuf)
-        if taglen == -2:
-            tag = next(link.tag_generator)
-    if tag is not None:
-        tagbytes = tag.encode("utf-8") if isinstance(tag, str) else bytes(tag)
-        d = c_delivery.pn_delivery(l, c_delivery.pn_dtag(PyBytes_AS_STRING(tagbytes), PyBytes_GET_SIZE(tagbytes)))
-    else:
-        d = c_delivery.pn_delivery(l, c_delivery.pn_dtag(tagbuf, taglen))
-    if d == NULL:
-        raise LinkException("could not create a delivery")
-    sent = c_link.pn_link_send(l, data, size)
-    if sent < 0:
-        check(<int>sent, c_link.pn_link_error(l), LinkException)
-    c_link.pn_link_advance(l)
-    _spare_buffers.clear()
+    # The encoding stays in the leased encode buffer (pools.pyx) until pn_link_send has copied it:
+    # a tag generator (below) is Python code, and another thread may encode in the meantime.
+    cdef EncodeBuffer buf = lease_buffer(_tx_pooled)
+    try:
+        msg._encode_into(buf)
+        if tag is None:
+            taglen = next_tag(l, tagbuf)
+            if taglen == -2:
+                tag = next(link.tag_generator)
+        if tag is not None:
+            tagbytes = tag.encode("utf-8") if isinstance(tag, str) else bytes(tag)
+            d = c_delivery.pn_delivery(l, c_delivery.pn_dtag(PyBytes_AS_STRING(tagbytes), PyBytes_GET_SIZE(tagbytes)))
+        else:
+            d = c_delivery.pn_delivery(l, c_delivery.pn_dtag(tagbuf, taglen))
+        if d == NULL:
+            raise LinkException("could not create a delivery")
+        sent = c_link.pn_link_send(l, <const char *>buf.data, buf.size)
+        if sent < 0:
+            check(<int>sent, c_link.pn_link_error(l), LinkException)
+        c_link.pn_link_advance(l)
+    finally:
+        release_buffer(buf)
     # Wrap (taking a reference) before settling: settling may drop the engine's last reference.
     delivery = make_wrapper(T_Delivery, d, True)
     if c_link.pn_link_snd_settle_mode(l) == c_link.PN_SND_SETTLED:

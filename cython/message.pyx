@@ -4,51 +4,10 @@
 # CMessage, the base of proton.Message. Every field lives in this object as a C value or a
 # Python object, so reading and writing a field never crosses into the engine. Only
 # encode() and decode() touch the engine: they fill (or read) a pn_message_t that the
-# module keeps for the purpose, so a Message costs no engine allocation of its own.
+# module keeps for the purpose (leased from pools.pyx), so a Message costs no engine allocation of
+# its own.
 
 from proton._exceptions import MessageException as _MessageException
-
-cdef pn_message_t *_scratch_message = NULL
-cdef bint _scratch_busy = False
-cdef c_types.pn_rwbytes_t _scratch_buffer
-_scratch_buffer.size = 0
-_scratch_buffer.start = NULL
-cdef pn_data_t *_footer_data = NULL
-# The direct encoder's buffer, reused by every encode (see CMessage._encode_scratch).
-cdef EncodeBuffer _encoder = EncodeBuffer()
-cdef bint _encoder_busy = False
-cdef list _spare_buffers = []
-
-
-cdef pn_message_t *acquire_message() except NULL:
-    """The shared pn_message_t, or a fresh one when the shared one is in use.
-
-    Converting a value can run Python code (a uuid's ``bytes`` property, say), and another
-    thread may then take the GIL and encode too; the busy flag keeps them apart.
-    """
-    global _scratch_message, _scratch_busy
-    cdef pn_message_t *m
-    if not _scratch_busy:
-        if _scratch_message == NULL:
-            _scratch_message = c_message.pn_message()
-            if _scratch_message == NULL:
-                raise MemoryError()
-        _scratch_busy = True
-        c_message.pn_message_clear(_scratch_message)
-        return _scratch_message
-    m = c_message.pn_message()
-    if m == NULL:
-        raise MemoryError()
-    return m
-
-
-cdef void release_message(pn_message_t *m) noexcept:
-    global _scratch_busy
-    if m == _scratch_message:
-        _scratch_busy = False
-    else:
-        c_message.pn_message_free(m)
-
 
 cdef inline int msg_check(pn_message_t *m, int code) except -1:
     if code < 0:
@@ -199,12 +158,16 @@ cdef object _NONE_SYMBOL = None
 
 
 cdef inline object symbol_field(object v):
-    """A content type or encoding as kept: a symbol, or None."""
-    if v is None or type(v) is T_symbol:
+    """A content type or encoding as kept: a symbol (cut at a NUL, as text_field), or None."""
+    if v is None:
+        return None
+    if not isinstance(v, str):
+        return None
+    if has_nul(<str>v):
+        return T_symbol(v[:(<str>v).index("\0")])
+    if type(v) is T_symbol:
         return v
-    if isinstance(v, str):
-        return T_symbol(v)
-    return None
+    return T_symbol(v)
 
 
 cdef inline object symbol_of(object text):
@@ -235,9 +198,11 @@ cdef object get_section(pn_data_t *d):
 
 cdef object check_property_keys(object props):
     """Application-property keys must be strings: str subclasses other than symbol and char become
-    plain str; anything else is refused with MessageException."""
+    plain str; anything else is refused with MessageException. Properties that are not a mapping
+    fail on their missing ``keys()`` (AttributeError), as in python-qpid-proton."""
     cdef list renamed = None
-    for key in props:
+    keys = props if type(props) is dict else props.keys()
+    for key in keys:
         kt = type(key)
         if kt is str:
             continue
@@ -250,6 +215,22 @@ cdef object check_property_keys(object props):
         for key in renamed:
             props[str(key)] = props.pop(key)
     return props
+
+
+cdef int check_decoded_properties(object props) except -1:
+    """Decoded application-properties must be what encode accepts back: a map with string keys
+    (AMQP 1.0 3.2.5 restricts them to strings); anything else is a malformed message."""
+    cdef Py_ssize_t pos = 0
+    cdef PyObject *k
+    cdef PyObject *v
+    if type(props) is not dict:
+        raise MessageException("[%d]: application-properties must be a map, not %s"
+                               % (c_error.PN_ARG_ERR, type(props).__name__))
+    while PyDict_Next(props, &pos, &k, &v):
+        if type(<object>k) is not str:
+            raise MessageException("[%d]: application-properties keys must be strings, not %s"
+                                   % (c_error.PN_ARG_ERR, type(<object>k).__name__))
+    return 0
 
 
 # Fields Message(...) takes as keywords, in the order of CMessage._assign.
@@ -643,39 +624,46 @@ cdef class CMessage:
         if self.annotation_dict is not None:
             put_section(c_message.pn_message_annotations(m), self.annotation_dict)
         if self.properties is not None:
-            if isinstance(self.properties, dict):
-                check_property_keys(self.properties)
+            check_property_keys(self.properties)
             put_section(c_message.pn_message_properties(m), self.properties)
         if self.body is not None:
             put_section(c_message.pn_message_body(m), self.body)
         return 0
 
     cdef bytes _encode_footer(self):
-        global _footer_data
-        if _footer_data == NULL:
-            _footer_data = c_codec.pn_data(16)
-            if _footer_data == NULL:
-                raise MemoryError()
-        c_codec.pn_data_clear(_footer_data)
-        data_check(_footer_data, c_codec.pn_data_put_described(_footer_data))
-        c_codec.pn_data_enter(_footer_data)
-        data_check(_footer_data, c_codec.pn_data_put_ulong(_footer_data, 0x78))
-        put_value(_footer_data, self.footer, 0)
-        c_codec.pn_data_exit(_footer_data)
-        return data_encode(_footer_data)
+        cdef pn_data_t *tree = take_tree(16)
+        if tree == NULL:
+            raise MemoryError()
+        try:
+            data_check(tree, c_codec.pn_data_put_described(tree))
+            c_codec.pn_data_enter(tree)
+            data_check(tree, c_codec.pn_data_put_ulong(tree, 0x78))
+            put_value(tree, self.footer, 0)
+            c_codec.pn_data_exit(tree)
+            return data_encode(tree)
+        finally:
+            give_back_tree(tree)
 
-    cdef Py_ssize_t _encode_engine(self) except -1:
-        """Encode through the engine's message encoder into the scratch buffer; return the size."""
-        cdef pn_message_t *m = acquire_message()
+    cdef int _encode_engine(self, EncodeBuffer b) except -1:
+        """Encode through the engine's message encoder into ``b`` (which it may grow)."""
+        cdef pn_message_t *m = lease_message()
+        cdef c_types.pn_rwbytes_t out
         cdef ssize_t n
         try:
             self._fill(m)
-            n = c_message.pn_message_encode2(m, &_scratch_buffer)
+            out.start = <char *>b.data
+            out.size = b.capacity
+            n = c_message.pn_message_encode2(m, &out)
+            # The engine grows the buffer with realloc (it is malloc'd): take back what it holds now.
+            b.data = <unsigned char *>out.start
+            b.capacity = out.size if out.start != NULL else 0
             if n < 0:
+                b.size = 0
                 msg_check(m, <int>n)
+            b.size = n
         finally:
             release_message(m)
-        return n
+        return 0
 
     cdef int _encode_direct(self, EncodeBuffer b) except -1:
         """Encode into ``b`` without the engine; GIVE_UP when a section needs the engine's encoder."""
@@ -729,8 +717,7 @@ cdef class CMessage:
         opt_text(w, self._reply_to_group_id, 0xa1, 0xb1)
         list_end(w)
         if self.properties is not None:
-            if isinstance(self.properties, dict):
-                check_property_keys(self.properties)
+            check_property_keys(self.properties)
             if enc_section(b, 0x74, self.properties) == GIVE_UP:
                 return GIVE_UP
         if self.body is not None:
@@ -747,39 +734,24 @@ cdef class CMessage:
                     b.data[desc_at] = 0x76
         return 0
 
-    cdef Py_ssize_t _encode_scratch(self, const char **out) except -1:
-        """Encode the message (without footer); ``out`` receives where the bytes are (valid until
-        the next encode on this thread); returns the size."""
-        global _encoder_busy
-        cdef EncodeBuffer b
-        if not _encoder_busy:
-            b = _encoder
-            _encoder_busy = True
-        else:
-            b = EncodeBuffer()
-        try:
-            if self._encode_direct(b) != GIVE_UP:
-                if b is not _encoder:
-                    # another encode was in progress on this thread's buffer: keep ours alive
-                    _spare_buffers.append(b)
-                out[0] = <const char *>b.data
-                return b.size
-        finally:
-            if b is _encoder:
-                _encoder_busy = False
-        n = self._encode_engine()
-        out[0] = _scratch_buffer.start
-        return n
+    cdef int _encode_into(self, EncodeBuffer b) except -1:
+        """The whole encoding of the message, footer included, into ``b.data[0:b.size]``: the caller
+        holds ``b`` (leased, pools.pyx) until it has copied the bytes."""
+        if self._encode_direct(b) == GIVE_UP:
+            self._encode_engine(b)
+        if self.footer is not None:
+            footer = self._encode_footer()
+            b.raw(PyBytes_AS_STRING(footer), PyBytes_GET_SIZE(footer))
+        return 0
 
     cpdef bytes encode(self):
         """The AMQP encoding of the message, as bytes."""
-        cdef const char *data
-        cdef Py_ssize_t n = self._encode_scratch(&data)
-        cdef bytes out = PyBytes_FromStringAndSize(data, n)
-        _spare_buffers.clear()
-        if self.footer is not None:
-            out += self._encode_footer()
-        return out
+        cdef EncodeBuffer b = lease_buffer(_tx_pooled)
+        try:
+            self._encode_into(b)
+            return PyBytes_FromStringAndSize(<const char *>b.data, b.size)
+        finally:
+            release_buffer(b)
 
     cdef int _read(self, pn_message_t *m) except -1:
         cdef c_types.pn_bytes_t uid
@@ -847,6 +819,8 @@ cdef class CMessage:
             elif code == S_MESSAGE_ANNOTATIONS:
                 self.annotation_dict = annotation_map(value)
             elif code == S_APPLICATION_PROPERTIES:
+                if value is not None:
+                    check_decoded_properties(value)
                 self.properties = value
             elif code == S_DATA or code == S_AMQP_SEQUENCE:
                 self.body = value
@@ -937,7 +911,11 @@ cdef class CMessage:
         view = data
         if view.shape[0] == 0:
             raise MessageException("[%d]: no message data to decode" % c_error.PN_UNDERFLOW)
-        self._decode_raw(&view[0], view.shape[0])
+        # The decoder runs Python code, during which another thread could change a bytearray or a
+        # writable view under it: it reads a copy of its own (pools.pyx, the rule).
+        data = PyBytes_FromStringAndSize(<const char *>&view[0], view.shape[0])
+        view = None
+        self._decode_raw(<const unsigned char *>PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
 
     def __repr__(self):
         parts = []
@@ -952,5 +930,6 @@ cdef class CMessage:
 
 def _encode_with_engine(CMessage msg):
     """The message encoded by the engine's own encoder (tests compare it with the direct one)."""
-    cdef Py_ssize_t n = msg._encode_engine()
-    return PyBytes_FromStringAndSize(_scratch_buffer.start, n)
+    cdef EncodeBuffer b = EncodeBuffer()
+    msg._encode_engine(b)
+    return PyBytes_FromStringAndSize(<const char *>b.data, b.size)

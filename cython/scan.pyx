@@ -125,6 +125,8 @@ cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t
             element = p[pos]
             pos += 1
         width = _WIDTH[element]
+        if width == -2:                                 # no such type (0x00 again included)
+            return -1
         if width >= 0:                                  # fixed-width elements: no need to visit each
             if width * count != stop - pos or (count > 0 and depth + 1 > MAX_SCAN_DEPTH) \
                     or (width == 0 and count > MAX_EMPTY_ELEMENTS):

@@ -15,7 +15,9 @@ Known, intended differences (adjusted for below, each pinned by a test at the en
 - setting ``Message.id`` / ``correlation_id`` to an unsupported type raises TypeError here, while
   the reference silently stores None;
 - undecodable message bytes raise MessageException here; the reference decodes most of them into
-  an empty message without a word.
+  an empty message without a word; malformed Data bytes (an odd map count, an array whose elements do
+  not fill it, as the engine writes for an array of several described values) raise DataException
+  here, where the reference's decoder reads something out of them.
 
 Differences that are bugs on our side are ``xfail(strict=True)`` with the reason "KNOWN
 DIFFERENCE", so they turn into failures once fixed (then drop the mark).
@@ -32,8 +34,8 @@ import pytest
 
 from amqp_compare import same
 from proton import (
-    UNDESCRIBED, AnnotationDict, Array, Data, Described, Message, MessageException, PropertyDict, SymbolList,
-    byte, char, decimal32, decimal64, decimal128, float32, int32, short, symbol, timestamp, ubyte, uint, ulong,
+    UNDESCRIBED, AnnotationDict, Array, Data, DataException, Described, Message, MessageException, PropertyDict,
+    SymbolList, byte, char, decimal32, decimal64, decimal128, float32, int32, short, symbol, timestamp, ubyte, uint, ulong,
     ushort,
 )
 
@@ -193,7 +195,13 @@ COMPOUND_VALUES = [
 VALUE_CASES = [pytest.param(value, id=name) for name, value in SCALAR_VALUES + COMPOUND_VALUES]
 # where the decoded value is not canonical(value): only the two implementations are compared
 ENGINE_RESHAPED = {"array-of-described-1", "array-of-described-2"}
-RESHAPED_CASES = [pytest.param(value, id=name) for name, value in COMPOUND_VALUES if name in ENGINE_RESHAPED]
+# ... and where the engine's encoding is malformed (an array of two described values: the engine writes
+# the first descriptor as the array's, then every element whole): the reference's decoder reads
+# something out of it, cyproton's Data.decode refuses it (test_intended_malformed_data_is_refused).
+ENGINE_MALFORMED = {"array-of-described-2"}
+RESHAPED_CASES = [pytest.param(value, id=name) for name, value in COMPOUND_VALUES
+                  if name in ENGINE_RESHAPED and name not in ENGINE_MALFORMED]
+MALFORMED_CASES = [pytest.param(value, id=name) for name, value in COMPOUND_VALUES if name in ENGINE_MALFORMED]
 PLAIN_CASES = [case for case in VALUE_CASES if case.id not in ENGINE_RESHAPED]
 
 
@@ -220,7 +228,6 @@ def test_reshaped_value_decodes_like_the_reference(ref_oracle, value):
 
 @pytest.mark.parametrize("encoded", [
     b"\xe0\x02\xff\x40",  # 255 nulls in an array8
-    b"\xc1\x03\x01\x40\x40",  # a map8 with a count of 1 (odd): key without value
     b"\xc0\x01\x00",  # list8 of zero elements
     b"\x45", b"\xa1\x00", b"\x98" + bytes(16), b"\xa3\x00",
     b"\x00\x53\x77\xa1\x01a",  # a described value with a small ulong descriptor
@@ -372,3 +379,21 @@ def test_intended_undecodable_message_is_a_message_exception(ref_oracle, garbage
     assert ref_oracle.decode_message(garbage)["body"] is None  # the reference says nothing
     with pytest.raises(MessageException):
         Message().decode(garbage)
+
+
+@pytest.mark.parametrize("value", MALFORMED_CASES)
+def test_intended_malformed_data_is_refused(ref_oracle, value):
+    encoded = our_encode(value)
+    assert encoded == bytes(ref_oracle.encode_data(value))     # the same (engine) bytes on both sides
+    ref_oracle.decode_data(encoded)                             # which the reference reads as something
+    with pytest.raises(DataException):
+        our_decode(encoded, whole=False)
+
+
+@pytest.mark.parametrize("encoded", [
+    b"\xc1\x03\x01\x40\x40",  # a map8 with a count of 1 (odd): key without value
+], ids=lambda b: b.hex())
+def test_intended_malformed_encoding_is_refused_by_data(ref_oracle, encoded):
+    ref_oracle.decode_data(encoded)                             # the reference reads {None: None}
+    with pytest.raises(DataException):
+        our_decode(encoded, whole=False)

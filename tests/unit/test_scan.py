@@ -81,6 +81,8 @@ def model_body(data, code, pos, end, depth):
                 return -1
             element = data[pos]
             pos += 1
+        if width(element) == "bad":      # no such element type, even in an empty array
+            return -1
         if width(element) == 0:
             return stop if pos == stop and (count == 0 or depth + 1 <= DEPTH_LIMIT) \
                 and count <= EMPTY_ELEMENTS_LIMIT else -1

@@ -1,0 +1,320 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+#
+# Everything the module reuses from one message or event to the next, and the one rule it follows.
+#
+# THE OWNERSHIP RULE
+#
+# Reused state is never shared unguarded, and nothing is reused while Python code can still run
+# between its last write and its last read. Python code can run in far more places than calls
+# into Python: decoding builds Described and Array values (Python __init__), hashes UUID keys
+# (Python __hash__), converts custom values; every allocation may start the garbage collector,
+# whose callbacks and __del__ methods are Python; a sender's tag generator is Python; and at any
+# bytecode boundary the interpreter may hand the GIL to another thread, which may be running
+# another Container (several containers in several threads is a supported pattern) through this
+# very code. The GIL is the only lock: it is released around epoll_wait only, and a test-and-set
+# done without running Python code in between is therefore atomic across threads.
+#
+# Each piece of reused state is of one of three kinds, with one rule per kind:
+#
+# 1. LEASED BUFFERS: one pooled instance per process, taken with lease_*() and handed back with
+#    release_*(). The holder owns the memory alone from the first write until the last C read of
+#    it (for the receive buffer: until the decoder is done; for the encode buffer: until
+#    pn_link_send has copied it), across every point where Python code may run. Whoever finds the
+#    pooled instance out on lease (another thread, or a re-entrant call on the same thread) gets a
+#    private buffer of its own, freed when its holder drops it. So a lease is never waited for and
+#    never taken away.
+#      - _rx_pooled       the receive buffer: a delivery's bytes while they are decoded
+#      - _tx_pooled       the encode buffer: a message's bytes until the link has copied them (the
+#                         engine's encoder, when the direct one gives up, writes into it as well)
+#      - the engine scratch message (lease_message): filled by the engine encode path
+#      - the Data encode scratch (lease_data_scratch): one pn_data_encode, then copied
+#
+# 2. FREE LISTS: items kept for reuse, each popped by exactly one taker and then the taker's
+#    outright; an item goes back only when nothing else refers to it, checked as the last step,
+#    after anything that may run Python code.
+#      - spare engine trees (take_tree / give_back_tree, here)
+#      - the spare Event (fresh_event / recycle_event, events.pyx)
+#
+# 3. CACHES OF IMMUTABLE VALUES: entries are immutable Python objects (or class facts) looked up
+#    by key. A slot is rewritten whole in C: the new entry is worked out first (which may run
+#    Python code), then the slot is written, then what it held is dropped. A reader takes its own
+#    reference to what it found before it runs any Python code.
+#      - the shared-name table of symbols and map keys (shared_name, codec.pyx)
+#      - the handler method tables (method_lookup / class_method_entry, events.pyx)
+#      - the fast-handler class tables (handlers.pyx), the keyword-name table (message.pyx)
+#
+# Nothing else in the module survives from one message to the next. Nothing is per thread or per
+# loop: under the GIL a lease is enough, and costs one flag test. (A free-threaded interpreter
+# would need per-thread pools; the module does not declare support for one.)
+
+
+# -- the buffer type -------------------------------------------------------------------------
+
+cdef class EncodeBuffer:
+    """A growable byte buffer (malloc'd, so the engine may realloc it); the encoder writes into it.
+
+    ``leased`` is set while a pooled buffer is out on lease (see the rule at the top of this file)."""
+
+    cdef unsigned char *data
+    cdef Py_ssize_t size
+    cdef Py_ssize_t capacity
+    cdef bint leased
+
+    def __cinit__(self):
+        self.capacity = 512
+        self.data = <unsigned char *>malloc(self.capacity)
+        if self.data == NULL:
+            raise MemoryError()
+        self.size = 0
+
+    def __dealloc__(self):
+        if self.data != NULL:
+            free(self.data)
+            self.data = NULL
+
+    cdef inline int reserve(self, Py_ssize_t extra) except -1:
+        cdef Py_ssize_t wanted = self.size + extra
+        cdef Py_ssize_t cap = self.capacity
+        cdef unsigned char *grown
+        if wanted <= cap:
+            return 0
+        if cap < 64:
+            cap = 64
+        while cap < wanted:
+            cap *= 2
+        grown = <unsigned char *>realloc(self.data, cap)
+        if grown == NULL:
+            raise MemoryError()
+        self.data = grown
+        self.capacity = cap
+        return 0
+
+    cdef inline int byte(self, unsigned char b) except -1:
+        if self.size >= self.capacity:
+            self.reserve(1)
+        self.data[self.size] = b
+        self.size += 1
+        return 0
+
+    cdef inline int u16(self, uint16_t v) except -1:
+        self.reserve(2)
+        self.data[self.size] = v >> 8
+        self.data[self.size + 1] = v & 0xff
+        self.size += 2
+        return 0
+
+    cdef inline void put32(self, Py_ssize_t at, uint32_t v) noexcept:
+        self.data[at] = v >> 24
+        self.data[at + 1] = (v >> 16) & 0xff
+        self.data[at + 2] = (v >> 8) & 0xff
+        self.data[at + 3] = v & 0xff
+
+    cdef inline int u32(self, uint32_t v) except -1:
+        self.reserve(4)
+        self.put32(self.size, v)
+        self.size += 4
+        return 0
+
+    cdef inline int u64(self, uint64_t v) except -1:
+        self.reserve(8)
+        self.put32(self.size, <uint32_t>(v >> 32))
+        self.put32(self.size + 4, <uint32_t>(v & 0xffffffffu))
+        self.size += 8
+        return 0
+
+    cdef inline int raw(self, const void *p, Py_ssize_t n) except -1:
+        self.reserve(n)
+        if n:
+            memcpy(self.data + self.size, p, n)
+        self.size += n
+        return 0
+
+    cdef inline int variable(self, unsigned char small_code, unsigned char large_code, const char *p,
+                             Py_ssize_t n) except -1:
+        """A string, symbol or binary: one-byte size when it fits, else four."""
+        if n < 256:
+            self.reserve(2 + n)
+            self.data[self.size] = small_code
+            self.data[self.size + 1] = <unsigned char>n
+            self.size += 2
+        else:
+            self.reserve(5 + n)
+            self.data[self.size] = large_code
+            self.put32(self.size + 1, <uint32_t>n)
+            self.size += 5
+        if n:
+            memcpy(self.data + self.size, p, n)
+            self.size += n
+        return 0
+
+
+# -- 1. leased buffers --------------------------------------------------------------------------
+
+# A pooled buffer keeps what it grew to for the next message, up to this much; one that grew larger
+# (for one huge message) is shrunk back when it is handed back.
+DEF KEEP_MAX = 1048576
+DEF SHRINK_TO = 65536
+
+cdef EncodeBuffer _rx_pooled = EncodeBuffer()
+cdef EncodeBuffer _tx_pooled = EncodeBuffer()
+
+
+cdef inline EncodeBuffer lease_buffer(EncodeBuffer pooled):
+    """``pooled``, emptied and now leased to the caller; a private buffer when it is out on lease."""
+    if pooled.leased:
+        return EncodeBuffer()
+    pooled.leased = True
+    pooled.size = 0
+    return pooled
+
+
+cdef inline void release_buffer(EncodeBuffer b) noexcept:
+    """Hand back a buffer from lease_buffer() (a private one is simply dropped by its holder)."""
+    cdef unsigned char *smaller
+    if b.capacity > KEEP_MAX:
+        smaller = <unsigned char *>realloc(b.data, SHRINK_TO)
+        if smaller != NULL:
+            b.data = smaller
+            b.capacity = SHRINK_TO
+    b.size = 0
+    b.leased = False
+
+
+# The engine message the engine encode path fills (only when the direct encoder gives up).
+cdef pn_message_t *_scratch_message = NULL
+cdef bint _scratch_message_leased = False
+
+
+cdef pn_message_t *lease_message() except NULL:
+    """The pooled, cleared pn_message_t, or a fresh one when it is out on lease."""
+    global _scratch_message, _scratch_message_leased
+    cdef pn_message_t *m
+    if not _scratch_message_leased:
+        if _scratch_message == NULL:
+            _scratch_message = c_message.pn_message()
+            if _scratch_message == NULL:
+                raise MemoryError()
+        _scratch_message_leased = True
+        c_message.pn_message_clear(_scratch_message)
+        return _scratch_message
+    m = c_message.pn_message()
+    if m == NULL:
+        raise MemoryError()
+    return m
+
+
+cdef void release_message(pn_message_t *m) noexcept:
+    global _scratch_message_leased
+    if m == _scratch_message:
+        _scratch_message_leased = False
+    else:
+        c_message.pn_message_free(m)
+
+
+# Data.encode's first try: one encoder pass into this, then copied into the bytes returned.
+DEF DATA_SCRATCH_SIZE = 65536
+cdef char _data_scratch[DATA_SCRATCH_SIZE]
+cdef bint _data_scratch_leased = False
+
+
+cdef inline char *lease_data_scratch(size_t *size) noexcept:
+    """The Data encode scratch (its size in ``size``), or NULL when it is out on lease."""
+    global _data_scratch_leased
+    if _data_scratch_leased:
+        size[0] = 0
+        return NULL
+    _data_scratch_leased = True
+    size[0] = DATA_SCRATCH_SIZE
+    return _data_scratch
+
+
+cdef inline void release_data_scratch() noexcept:
+    global _data_scratch_leased
+    _data_scratch_leased = False
+
+
+# -- 2. free lists ------------------------------------------------------------------------------
+# Data objects come and go by the thousand (one per put_object/encode or decode/get_object in
+# application code): a few cleared pn_data_t are kept for the next Data, with their node array and
+# byte buffer already grown. Only small ones are kept, so the spares hold little memory.
+
+cdef extern from *:
+    """
+    /* The head of the engine's pn_data_t (core/data.h of the pinned engine version), read only to
+       see how much memory a tree holds before keeping it as a spare; checked at import time
+       against the public API, and spares are not kept if the layout does not match. */
+    typedef struct {
+        void *nodes;
+        void *buf;
+        void *error;
+        uint16_t capacity;
+        uint16_t size;
+    } cyproton_data_head;
+    size_t pn_buffer_capacity(void *buf);
+
+    static size_t cyproton_data_node_capacity(pn_data_t *d) {
+        return ((cyproton_data_head *)d)->capacity;
+    }
+    static size_t cyproton_data_node_count(pn_data_t *d) {
+        return ((cyproton_data_head *)d)->size;
+    }
+    static size_t cyproton_data_buffer_capacity(pn_data_t *d) {
+        void *buf = ((cyproton_data_head *)d)->buf;
+        return buf ? pn_buffer_capacity(buf) : 0;
+    }
+    """
+    size_t data_node_capacity "cyproton_data_node_capacity" (pn_data_t *d) noexcept
+    size_t data_node_count "cyproton_data_node_count" (pn_data_t *d) noexcept
+    size_t data_buffer_capacity "cyproton_data_buffer_capacity" (pn_data_t *d) noexcept
+
+
+DEF SPARE_TREES = 8
+DEF SPARE_MAX_NODES = 512
+DEF SPARE_MAX_BYTES = 16384
+cdef pn_data_t *_spare_trees[SPARE_TREES]
+cdef int _spare_count = 0
+cdef bint _spares_allowed = False
+
+
+cdef bint _data_layout_matches():
+    """Whether cyproton_data_head reads what the public API reports, on a tree made for the test."""
+    cdef pn_data_t *d = c_codec.pn_data(7)
+    cdef bint ok
+    if d == NULL:
+        return False
+    ok = data_node_capacity(d) == 7 and data_node_count(d) == 0 and data_buffer_capacity(d) == 0
+    c_codec.pn_data_put_int(d, 1)
+    c_codec.pn_data_put_string(d, c_types.pn_bytes(5, b"hello"))
+    ok = ok and data_node_count(d) == c_codec.pn_data_size(d) == 2 and data_buffer_capacity(d) >= 5
+    c_codec.pn_data_free(d)
+    return ok
+
+
+_spares_allowed = _data_layout_matches()
+
+
+def _tree_spares_enabled():
+    """Whether freed Data trees are kept for reuse (the engine layout check passed)."""
+    return _spares_allowed
+
+
+cdef pn_data_t *take_tree(size_t capacity) noexcept:
+    """A cleared spare tree, else a new one (NULL when out of memory)."""
+    global _spare_count
+    if _spare_count > 0:
+        _spare_count -= 1
+        return _spare_trees[_spare_count]
+    return c_codec.pn_data(capacity)
+
+
+cdef void give_back_tree(pn_data_t *d) noexcept:
+    """Free ``d``, or keep it cleared as a spare when it is small."""
+    global _spare_count
+    if (_spares_allowed and _spare_count < SPARE_TREES and data_node_capacity(d) <= SPARE_MAX_NODES
+            and data_buffer_capacity(d) <= SPARE_MAX_BYTES):
+        c_codec.pn_data_clear(d)
+        _spare_trees[_spare_count] = d
+        _spare_count += 1
+    else:
+        c_codec.pn_data_free(d)
