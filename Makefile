@@ -21,13 +21,17 @@ WHEEL_TOOLS := build/wheel-tools
 # The bare Debian 12 root of tests/wheel runs Debian's python3, 3.11: its wheel is the one tested.
 ROOT_PYTHON := 3.11
 
+# The coverage-guided codec fuzzer (make fuzz-codec): how long, and the instrumented build's place.
+FUZZ_TIME ?= 600
+FUZZ_DIR := build/fuzz
+
 .PHONY: demo test bench dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel wheel-tools \
-        bench-wheel
+        bench-wheel fuzz-codec fuzz-build
 
 demo: install
 	$(VPY) -m cyproton.demo
 
-test: system-test-deps install ref-venv
+test: system-test-deps install ref-venv $(STAMP)/atheris
 	$(VPY) -m pytest -q -p no:cacheprovider tests
 
 bench: install ref-venv
@@ -71,6 +75,31 @@ $(VPY):
 	$(VPY) -m pip install -q "setuptools>=64" wheel "Cython>=3.1,<4" "pytest>=7" "hypothesis>=6" \
 		opentelemetry-api opentelemetry-sdk opentracing jaeger-client six tornado
 
+# atheris (coverage-guided fuzzing, tests/fuzz) ships wheels for the common CPython versions; where
+# it cannot be installed the fuzz tier says so and runs its deterministic mutation fuzzer only.
+$(STAMP)/atheris: $(VPY)
+	@$(VPY) -c "import atheris" 2>/dev/null || $(VPY) -m pip install -q atheris \
+		|| echo "cyproton: atheris cannot be installed for this Python; the fuzz tier runs without it"
+	@mkdir -p $(STAMP) && touch $@
+
+# The extension compiled by clang with -fsanitize=fuzzer-no-link (engine included), beside the
+# regular build, in $(FUZZ_DIR)/site; libFuzzer (atheris') is preloaded for it when it runs.
+fuzz-build: system-deps $(VPY) $(STAMP)/atheris $(STAMP)/apt-clang
+	CYPROTON_WORK_DIR=$(CURDIR)/$(FUZZ_DIR) CC=clang LDSHARED="clang -shared -pthread" \
+		CFLAGS="-fsanitize=fuzzer-no-link -g" $(VPY) setup.py -q build_ext -b $(FUZZ_DIR)/lib
+	rm -rf $(FUZZ_DIR)/site && mkdir -p $(FUZZ_DIR)/site/proton
+	cp src/proton/*.py src/proton/py.typed $(FUZZ_DIR)/site/proton/
+	cp $(FUZZ_DIR)/lib/proton/_cproton*.so $(FUZZ_DIR)/site/proton/
+
+# The long codec fuzz run: FUZZ_TIME seconds (default 600), the corpus it grows kept in
+# $(FUZZ_DIR)/corpus-codec between runs, crash inputs written to $(FUZZ_DIR)/artifacts.
+fuzz-codec: fuzz-build
+	mkdir -p $(FUZZ_DIR)/corpus-codec $(FUZZ_DIR)/artifacts
+	PYTHONPATH=$(FUZZ_DIR)/site LD_PRELOAD="$$($(VPY) -c 'import atheris, glob, os; \
+		print(glob.glob(os.path.join(os.path.dirname(atheris.__file__), "core_with_libfuzzer*.so"))[0])')" \
+		$(VPY) tests/fuzz/fuzz_codec.py -max_total_time=$(FUZZ_TIME) -max_len=1024 -timeout=20 \
+		-print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/ $(FUZZ_DIR)/corpus-codec tests/fuzz/corpus/codec
+
 system-deps: $(STAMP)/apt-build
 system-test-deps: $(STAMP)/apt-test
 
@@ -84,6 +113,10 @@ $(STAMP)/apt-wheel: $(STAMP)/apt-build
 
 $(STAMP)/apt-test: $(STAMP)/apt-build
 	@scripts/apt_install.sh $(APT_TEST)
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/apt-clang:
+	@scripts/apt_install.sh clang
 	@mkdir -p $(STAMP) && touch $@
 
 ref-venv: system-deps

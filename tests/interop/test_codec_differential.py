@@ -35,8 +35,8 @@ import pytest
 from amqp_compare import same
 from proton import (
     UNDESCRIBED, AnnotationDict, Array, Data, DataException, Described, Message, MessageException, PropertyDict,
-    SymbolList, byte, char, decimal32, decimal64, decimal128, float32, int32, short, symbol, timestamp, ubyte, uint, ulong,
-    ushort,
+    SymbolList, byte, char, decimal32, decimal64, decimal128, float32, int32, short, symbol, timestamp, ubyte, uint,
+    ulong, ushort,
 )
 
 MESSAGE_FIELDS = (

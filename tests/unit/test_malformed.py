@@ -8,8 +8,9 @@ a hang. Everything runs in-process, so a segfault takes pytest down and fails th
 The exception contract:
 
 - ``Data().decode(b)`` raises :class:`DataException` for bytes that are not one complete AMQP value.
-  ``get_object()`` on a decoded value may raise ``UnicodeDecodeError`` for a string or symbol that
-  is not valid UTF-8 (as python-qpid-proton does); any other problem is a ``DataException``.
+  ``get_object()`` on a decoded value raises nothing but ``DataException`` either: a string or
+  symbol that is not valid UTF-8 raises ``InvalidUTF8Error``, a ``DataException`` that is also the
+  ``UnicodeDecodeError`` python-qpid-proton raises (tests/unit/test_codec_contract.py).
 - ``Message().decode(b)`` raises :class:`MessageException` for anything that is not a well-formed
   message, invalid UTF-8 included.
 
