@@ -249,17 +249,82 @@ cdef inline object msgid_value(object v):
 
 
 cdef inline object text_field(object v):
-    """A string field of the properties as kept: a str, cut at its first NUL character (the engine
-    keeps these fields as C strings, so python-qpid-proton reads them cut there), or None."""
-    if v is None:
+    """A string field that is not a plain string on the wire (rare): a str cut at a NUL, or None."""
+    if v is None or not isinstance(v, str):
         return None
     if type(v) is not str:
-        if not isinstance(v, str):
-            return None
         v = str(v)
     if has_nul(v):
         return v[:(<str>v).index("\0")]
     return v
+
+
+from libc.string cimport memchr
+
+
+cdef object read_text_field(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t end, bint as_symbol):
+    """A string field of the properties list (address, subject, ..., content type as a symbol): cut
+    at its first NUL character, as the engine keeps these fields as C strings and python-qpid-proton
+    reads them cut there; None when the field is null or not a string (then skipped)."""
+    cdef unsigned char code = p[pos[0]]
+    cdef Py_ssize_t i = pos[0] + 1, size
+    cdef const void *nul
+    if code == 0xa1 or code == 0xa3:
+        size = p[i]
+        i += 1
+    elif code == 0xb1 or code == 0xb3:
+        size = be32(p + i)
+        i += 4
+    else:
+        value = read_value(p, pos, end, 1)
+        if as_symbol:
+            return symbol_field(value)
+        return text_field(value)
+    pos[0] = i + size
+    nul = memchr(p + i, 0, size)
+    if nul != NULL:
+        size = <const unsigned char *>nul - (p + i)
+    if as_symbol:
+        return shared_name(<const char *>p + i, size, True)
+    return utf8_text(<const char *>p + i, size)
+
+
+cdef object read_properties_map(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t end):
+    """The application-properties value: a map with string keys (AMQP 1.0 3.2.5 restricts them to
+    strings, and Message.encode refuses others), else MessageException; null is None."""
+    cdef unsigned char code = p[pos[0]]
+    cdef Py_ssize_t i = pos[0] + 1, count, k, n, size
+    cdef dict mapping
+    if code == 0x40:
+        pos[0] = i
+        return None
+    if code == 0xc1:
+        count = p[i + 1]
+        n = i + 1 + p[i]
+        i += 2
+    elif code == 0xd1:
+        count = be32(p + i + 4)
+        n = i + 4 + be32(p + i)
+        i += 8
+    else:
+        raise MessageException("[%d]: application-properties must be a map (format code 0x%02x)"
+                               % (c_error.PN_ARG_ERR, code))
+    mapping = {}
+    for k in range(0, count, 2):
+        if p[i] == 0xa1:
+            size = p[i + 1]
+            key = shared_name(<const char *>p + i + 2, size, False)
+            i += 2 + size
+        elif p[i] == 0xb1:
+            size = be32(p + i + 1)
+            key = shared_name(<const char *>p + i + 5, size, False)
+            i += 5 + size
+        else:
+            raise MessageException("[%d]: application-properties keys must be strings (format code 0x%02x)"
+                                   % (c_error.PN_ARG_ERR, p[i]))
+        map_set(mapping, key, read_value(p, &i, n, 2))
+    pos[0] = n
+    return mapping
 
 
 # Section descriptors (AMQP 1.0 part 3)

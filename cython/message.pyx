@@ -217,22 +217,6 @@ cdef object check_property_keys(object props):
     return props
 
 
-cdef int check_decoded_properties(object props) except -1:
-    """Decoded application-properties must be what encode accepts back: a map with string keys
-    (AMQP 1.0 3.2.5 restricts them to strings); anything else is a malformed message."""
-    cdef Py_ssize_t pos = 0
-    cdef PyObject *k
-    cdef PyObject *v
-    if type(props) is not dict:
-        raise MessageException("[%d]: application-properties must be a map, not %s"
-                               % (c_error.PN_ARG_ERR, type(props).__name__))
-    while PyDict_Next(props, &pos, &k, &v):
-        if type(<object>k) is not str:
-            raise MessageException("[%d]: application-properties keys must be strings, not %s"
-                                   % (c_error.PN_ARG_ERR, type(<object>k).__name__))
-    return 0
-
-
 # Fields Message(...) takes as keywords, in the order of CMessage._assign.
 cdef dict MESSAGE_FIELD_INDEX = {name: i for i, name in enumerate((
     "inferred", "durable", "priority", "ttl", "first_acquirer", "delivery_count", "id", "correlation_id", "user_id",
@@ -813,15 +797,14 @@ cdef class CMessage:
             if code < S_HEADER or code > S_FOOTER:
                 pos = scan_value(p, pos, n, 1)          # a section we do not know: skipped
                 continue
+            if code == S_APPLICATION_PROPERTIES:
+                self.properties = read_properties_map(p, &pos, n)
+                continue
             value = read_value(p, &pos, n, 1)
             if code == S_DELIVERY_ANNOTATIONS:
                 self.instruction_dict = annotation_map(value)
             elif code == S_MESSAGE_ANNOTATIONS:
                 self.annotation_dict = annotation_map(value)
-            elif code == S_APPLICATION_PROPERTIES:
-                if value is not None:
-                    check_decoded_properties(value)
-                self.properties = value
             elif code == S_DATA or code == S_AMQP_SEQUENCE:
                 self.body = value
                 self._inferred = True
@@ -874,27 +857,28 @@ cdef class CMessage:
                     else:
                         self._group_sequence = <uint32_t>v
                 continue
-            value = read_value(p, pos, stop, 1)
-            if k == 0:
-                self._id = msgid_value(value)
-            elif k == 1:
-                self._user_id = value if type(value) is bytes else None
-            elif k == 2:
-                self._address = text_field(value)
+            if k == 2:
+                self._address = read_text_field(p, pos, stop, False)
             elif k == 3:
-                self._subject = text_field(value)
+                self._subject = read_text_field(p, pos, stop, False)
             elif k == 4:
-                self._reply_to = text_field(value)
-            elif k == 5:
-                self._correlation_id = msgid_value(value)
+                self._reply_to = read_text_field(p, pos, stop, False)
             elif k == 6:
-                self._content_type = symbol_field(value)
+                self._content_type = read_text_field(p, pos, stop, True)
             elif k == 7:
-                self._content_encoding = symbol_field(value)
+                self._content_encoding = read_text_field(p, pos, stop, True)
             elif k == 10:
-                self._group_id = text_field(value)
+                self._group_id = read_text_field(p, pos, stop, False)
             elif k == 12:
-                self._reply_to_group_id = text_field(value)
+                self._reply_to_group_id = read_text_field(p, pos, stop, False)
+            else:
+                value = read_value(p, pos, stop, 1)
+                if k == 0:
+                    self._id = msgid_value(value)
+                elif k == 1:
+                    self._user_id = value if type(value) is bytes else None
+                elif k == 5:
+                    self._correlation_id = msgid_value(value)
         pos[0] = stop
         return 0
 
