@@ -216,6 +216,7 @@ cdef class COutgoingMessageHandler(CFastHandler):
 cdef char _TAG_KEY_ANCHOR = 0
 cdef pn_handle_t TAG_KEY = <pn_handle_t>&_TAG_KEY_ANCHOR
 cdef object _TAG_GENERATOR = "tag_generator"
+cdef object _UNSETTLED_LOG = "_unsettled_log"     # proton._reactor._UnsettledLog, kept in the link's attributes
 
 
 def _send_message(CLink link, CMessage msg, tag):
@@ -299,10 +300,20 @@ cdef object send_message(CLink link, CMessage msg, object tag):
     sent = c_link.pn_link_send(l, data, size)
     if sent < 0:
         check(<int>sent, c_link.pn_link_error(l), LinkException)
+    # connect(resend_unsettled=True): the link keeps a copy of what it sends until the peer settles it,
+    # so that it can send it again after a failover (the engine lets go of the bytes once written).
+    keeper = None
+    attrs = record_get(c_link.pn_link_attachments(l), ATTRS_KEY)
+    if attrs is not None:
+        keeper = (<dict>attrs).get(_UNSETTLED_LOG)
+        if keeper is not None:
+            kept = PyBytes_FromStringAndSize(data, size)
     c_link.pn_link_advance(l)
     _spare_buffers.clear()
     # Wrap (taking a reference) before settling: settling may drop the engine's last reference.
     delivery = make_wrapper(T_Delivery, d, True)
     if c_link.pn_link_snd_settle_mode(l) == c_link.PN_SND_SETTLED:
         c_delivery.pn_delivery_settle(d)
+    elif keeper is not None:
+        keeper.add(delivery, kept)
     return delivery
