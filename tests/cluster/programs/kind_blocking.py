@@ -4,8 +4,8 @@
 
 A blocking send returns once the broker has settled the message, so at most one message is in doubt when the
 connection drops: the one being sent. A BlockingConnection that lost its connection raises ConnectionException
-from then on (in both implementations), so the application closes it and makes a new one, starting with the node
-after the one that failed, and sends the message in doubt again.
+from then on (in both implementations), so the application closes it, makes a new one (trying the nodes in order,
+as the library's reconnect does), and sends the message in doubt again.
 """
 
 import time
@@ -36,7 +36,11 @@ class _Session:
     def ensure(self, open_link):
         if self.conn is not None:
             return
-        self.conn = BlockingConnection(urls=self.urls, reconnect=backoff(self.args), heartbeat=self.args.heartbeat,
+        # The first attempt after a failure starts with the first node again, as the library's own
+        # reconnect does; each failure in a row moves the start one node on, because a BlockingConnection
+        # gives up at the first node that refuses (in both implementations).
+        shift = max(0, self.failures - 1) % len(self.urls)
+        self.conn = BlockingConnection(urls=self.urls[shift:] + self.urls[:shift], reconnect=backoff(self.args), heartbeat=self.args.heartbeat,
                                        timeout=self.args.op_timeout)
         try:
             self.link = open_link(self.conn)
@@ -49,8 +53,6 @@ class _Session:
     def failed(self, error):
         self.rec.error("%s: %s" % (type(error).__name__, error))
         self.drop(error)
-        # start with the next node; the one that failed goes last
-        self.urls = self.urls[1:] + self.urls[:1]
         self.failures += 1
         time.sleep(min(self.args.max_delay, 0.01 * 2 ** min(self.failures, 10)))
 
