@@ -15,7 +15,8 @@ APT_BUILD := build-essential cmake pkg-config libssl-dev libsasl2-dev libsasl2-m
 APT_TEST := $(APT_BUILD) libsasl2-modules-gssapi-mit krb5-kdc krb5-admin-server krb5-user openssl \
             socat rabbitmq-server
 
-.PHONY: demo test test-cluster cluster-up cluster-down cluster-deps bench dev install system-deps system-test-deps ref-venv clean
+.PHONY: demo test test-cluster cluster-up cluster-down cluster-deps bench dev install system-deps system-test-deps \
+        ref-venv clean
 
 # where `make cluster-up` keeps its 3-node RabbitMQ cluster (state, logs, cluster.env with the URLs)
 CLUSTER_DIR ?= build/cluster/rabbitmq

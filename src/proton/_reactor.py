@@ -722,8 +722,8 @@ class _Connector(Handler):
 
     def on_connection_local_close(self, event: Event) -> None:
         # Closed by the application while a reconnect waits for its delay: call the reconnect off, so
-        # that the container (BlockingConnection.close(), run()) does not wait for the timer, then
-        # open a socket for a connection nobody wants any more.
+        # that the container (BlockingConnection.close(), run()) neither waits for the timer nor then opens
+        # a socket for a connection nobody wants any more.
         if self._waiting is not None:
             self._waiting.cancel()
             self._waiting = None

@@ -135,7 +135,8 @@ class Client:
         self.err_path = os.path.join(workdir, tag + ".err")
         argv = python_argv + [PROGRAM, "--kind", kind, "--role", role, "--urls", ",".join(urls),
                               "--address", "/amq/queue/" + queue, "--status", self.status_path,
-                              "--stop", pair.stop_path, "--giveup", pair.giveup_path, "--expect", pair.expect_path] + options
+                              "--stop", pair.stop_path, "--giveup", pair.giveup_path,
+                              "--expect", pair.expect_path] + options
         self.out = open(self.out_path, "w")
         self.err = open(self.err_path, "w")
         self.proc = subprocess.Popen(argv, stdout=self.out, stderr=self.err, stdin=subprocess.DEVNULL,

@@ -136,7 +136,9 @@ stop)
     [ -f "$NODE_DIR/pids" ] || exit 0
     . "$NODE_DIR/pids"
     [ -n "${BEAM_PID:-}" ] && alive "$BEAM_PID" && kill -CONT "$BEAM_PID" 2>/dev/null   # a paused node cannot stop
-    [ "${FAST:-0}" = 1 ] && [ -n "${BEAM_PID:-}" ] && alive "$BEAM_PID" && kill -KILL "$BEAM_PID" && wait_dead "$BEAM_PID"
+    if [ "${FAST:-0}" = 1 ] && [ -n "${BEAM_PID:-}" ] && alive "$BEAM_PID"; then
+        kill -KILL "$BEAM_PID" && wait_dead "$BEAM_PID"
+    fi
     stop_pid "${BEAM_PID:-}" "beam.smp (node $N)"
     stop_pid "${WRAPPER_PID:-}" "rabbitmq-server (node $N)"
     rm -f "$NODE_DIR/pids" "$NODE_DIR/beam.pid"

@@ -40,8 +40,8 @@ class _Session:
         # reconnect does; each failure in a row moves the start one node on, because a BlockingConnection
         # gives up at the first node that refuses (in both implementations).
         shift = max(0, self.failures - 1) % len(self.urls)
-        self.conn = BlockingConnection(urls=self.urls[shift:] + self.urls[:shift], reconnect=backoff(self.args), heartbeat=self.args.heartbeat,
-                                       timeout=self.args.op_timeout)
+        self.conn = BlockingConnection(urls=self.urls[shift:] + self.urls[:shift], reconnect=backoff(self.args),
+                                       heartbeat=self.args.heartbeat, timeout=self.args.op_timeout)
         try:
             self.link = open_link(self.conn)
         except BaseException:
