@@ -211,6 +211,7 @@ cdef class COutgoingMessageHandler(CFastHandler):
 cdef char _TAG_KEY_ANCHOR = 0
 cdef pn_handle_t TAG_KEY = <pn_handle_t>&_TAG_KEY_ANCHOR
 cdef object _TAG_GENERATOR = "tag_generator"
+cdef object _UNSETTLED_LOG = "_unsettled_log"     # proton._reactor._UnsettledLog, kept in the link's attributes
 
 
 def _send_message(CLink link, CMessage msg, tag):
@@ -274,6 +275,7 @@ cdef object send_message(CLink link, CMessage msg, object tag):
     # The encoding stays in the leased encode buffer (pools.pyx) until pn_link_send has copied it:
     # a tag generator (below) is Python code, and another thread may encode in the meantime.
     cdef EncodeBuffer buf = lease_buffer(_tx_pooled)
+    keeper = None
     try:
         msg._encode_into(buf)
         if tag is None:
@@ -290,6 +292,13 @@ cdef object send_message(CLink link, CMessage msg, object tag):
         sent = c_link.pn_link_send(l, <const char *>buf.data, buf.size)
         if sent < 0:
             check(<int>sent, c_link.pn_link_error(l), LinkException)
+        # connect(resend_unsettled=True): the link keeps a copy of what it sends until the peer settles
+        # it, so that it can send it again after a failover (the engine lets go of the bytes once written).
+        attrs = record_get(c_link.pn_link_attachments(l), ATTRS_KEY)
+        if attrs is not None:
+            keeper = (<dict>attrs).get(_UNSETTLED_LOG)
+            if keeper is not None:
+                kept = PyBytes_FromStringAndSize(<const char *>buf.data, buf.size)
         c_link.pn_link_advance(l)
     finally:
         release_buffer(buf)
@@ -297,4 +306,6 @@ cdef object send_message(CLink link, CMessage msg, object tag):
     delivery = make_wrapper(T_Delivery, d, True)
     if c_link.pn_link_snd_settle_mode(l) == c_link.PN_SND_SETTLED:
         c_delivery.pn_delivery_settle(d)
+    elif keeper is not None:
+        keeper.add(delivery, kept)
     return delivery

@@ -1049,12 +1049,13 @@ cdef class CReactor:
 
     cdef int dispatch_overrides(self, CEvent ev) except -1:
         """Connection plumbing: the connector of a connection made by connect() hears when it opens,
-        when the peer opens and when the transport closes; a connection opened without one gets a
-        transport (python-qpid-proton's connection_to_host behaviour), native I/O only: otherwise
-        the IOHandler does that."""
+        when the peer opens, when the application closes it (a reconnect still waiting is called off)
+        and when the transport closes; a connection opened without one gets a transport
+        (python-qpid-proton's connection_to_host behaviour), native I/O only: otherwise the
+        IOHandler does that."""
         cdef int n = ev._number
         if n != c_event.PN_CONNECTION_LOCAL_OPEN and n != c_event.PN_CONNECTION_REMOTE_OPEN \
-                and n != c_event.PN_TRANSPORT_CLOSED:
+                and n != c_event.PN_TRANSPORT_CLOSED and n != c_event.PN_CONNECTION_LOCAL_CLOSE:
             return 0
         if ev._conn == NULL:
             return 0

@@ -9,6 +9,7 @@ API around it.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import operator
@@ -558,6 +559,65 @@ class _SessionPerConnection:
         return session
 
 
+class _UnsettledLog:
+    """What a sender of a ``connect(..., resend_unsettled=True)`` connection sent and the peer has not
+    settled yet: (delivery, encoded message) in the order sent. The compiled send path adds to it
+    (:meth:`add`); after a lost connection :func:`_resend_unsettled` sends the rest again."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self) -> None:
+        self.entries: collections.deque = collections.deque()
+
+    def add(self, delivery: Delivery, data: bytes) -> None:
+        entries = self.entries
+        # outcomes mostly come in the order of the sends: dropping finished ones from the front keeps
+        # the log about as long as the number of messages in flight
+        while entries and _finished(entries[0][0]):
+            entries.popleft()
+        entries.append((delivery, data))
+
+    def take(self) -> List[Tuple[Delivery, bytes]]:
+        pending = [entry for entry in self.entries if not _finished(entry[0])]
+        self.entries.clear()
+        return pending
+
+
+_OUTCOMES = (Delivery.ACCEPTED, Delivery.REJECTED, Delivery.RELEASED, Delivery.MODIFIED)
+
+
+def _finished(delivery: Delivery) -> bool:
+    return bool(delivery.settled or delivery.remote_state in _OUTCOMES)
+
+
+def _resend_unsettled(connection: Connection) -> int:
+    """Send again, on each of ``connection``'s senders, every message the peer had not settled when the
+    transport was lost: new deliveries with the same bytes, queued on the (now unbound) link so that they
+    go out, in their first order, once the next transport has attached the link and has credit. The
+    deliveries made on the lost transport are aborted (the engine forgets them without sending
+    anything). Returns how many were queued again."""
+    queued = 0
+    link = connection.link_head(Endpoint.LOCAL_ACTIVE)
+    while link is not None:
+        log = link.__dict__.get("_unsettled_log") if link.is_sender else None
+        if log is not None:
+            for old, data in log.take():
+                original = old.__dict__.get("resent_from")
+                if original is None:
+                    original = old
+                carried = dict(old.__dict__)
+                old.abort()
+                new = link.delivery(link.delivery_tag())
+                link.stream(data)
+                link.advance()
+                new.__dict__.update(carried)
+                new.resent_from = original
+                log.entries.append((new, data))
+                queued += 1
+        link = link.next(Endpoint.LOCAL_ACTIVE)
+    return queued
+
+
 class _Connector(Handler):
     """Makes (and remakes) the transport and socket of a connection from :meth:`Container.connect`.
 
@@ -576,6 +636,7 @@ class _Connector(Handler):
     virtual_host: Optional[str] = None
     ssl_sni: Optional[str] = None
     max_frame_size: Optional[int] = None
+    resend_unsettled = False
 
     def __init__(self, container: Container, connection: Connection) -> None:
         # A weak reference: the connector lives in the connection's engine record, which the garbage
@@ -584,6 +645,7 @@ class _Connector(Handler):
         self.connection: Optional[Connection] = connection
         self._attempts: Optional[Iterator[Tuple[float, Url]]] = None
         self._next_url: Optional[Url] = None
+        self._waiting: Optional[Task] = None   # the timer of a reconnect waiting for its delay
 
     def _plan(self, first: bool) -> None:
         urls = list(self.address or [])
@@ -593,6 +655,12 @@ class _Connector(Handler):
             delays = delay_iter(max_tries=1) if first else None
         else:
             delays = self.reconnect
+            if not first and isinstance(delays, Backoff) and delays.kwargs.get("max_tries") is None:
+                # Connected again: the next failure starts from the plan's first delay (0, at once).
+                # python-qpid-proton goes on with the sequence, so after a few failovers every one of
+                # them waits max_delay before its first attempt. A plan with max_tries keeps counting
+                # (that budget is for the connection's life, as in python-qpid-proton).
+                delays.reset()
         self._attempts = None if delays is None else ((d, u) for d in delays for u in urls)
 
     def _open_transport(self, connection: Connection, url: Url) -> None:
@@ -664,18 +732,38 @@ class _Connector(Handler):
             self.connection = None
             return
         delay, url = attempt
+        if self.resend_unsettled:
+            resent = _resend_unsettled(connection)
+            if resent:
+                _logger.info("Disconnected, %d unsettled messages queued to be sent again", resent)
         if delay:
             _logger.info("Disconnected, reconnecting in %s seconds", delay)
             self._next_url = url
-            self.container.schedule(delay, self)
+            self._waiting = self.container.schedule(delay, self)
         else:
             _logger.info("Disconnected, reconnecting now")
             self._open_transport(connection, url)
 
+    def on_connection_local_close(self, event: Event) -> None:
+        # Closed by the application while a reconnect waits for its delay: call the reconnect off, so
+        # that the container (BlockingConnection.close(), run()) neither waits for the timer nor then opens
+        # a socket for a connection nobody wants any more.
+        if self._waiting is not None:
+            self._waiting.cancel()
+            self._waiting = None
+            self._next_url = None
+            self.connection = None
+
     def on_timer_task(self, event: Event) -> None:
         url, self._next_url = self._next_url, None
-        if url is not None and self.connection is not None:
-            self._open_transport(self.connection, url)
+        self._waiting = None
+        connection = self.connection
+        if url is None or connection is None:
+            return
+        if not connection.state & Endpoint.LOCAL_ACTIVE:
+            self.connection = None
+            return
+        self._open_transport(connection, url)
 
 
 class SSLConfig:
@@ -930,7 +1018,16 @@ class Container(Reactor):
         :class:`Backoff`), ``heartbeat`` (idle timeout, seconds), ``ssl_domain``, ``sasl_enabled``,
         ``allowed_mechs``, ``allow_insecure_mechs``, ``user``, ``password``, ``virtual_host``,
         ``sni``, ``max_frame_size``, ``offered_capabilities``, ``desired_capabilities``,
-        ``properties``, ``container_id``.
+        ``properties``, ``container_id``, and cyproton's ``resend_unsettled``.
+
+        ``resend_unsettled=True`` (a cyproton extension) makes failover at-least-once without
+        application code: when the transport is lost and a reconnect follows, every message sent with
+        ``sender.send()`` on a sender this container opened on the connection, and not yet settled by
+        the peer, is sent again on the new transport (in its first order, before anything sent later)
+        as a new delivery. That delivery carries the attributes the application set on the first one,
+        plus ``resent_from``: the delivery ``send()`` returned. Outcomes (``on_accepted`` ...) arrive
+        for the new delivery. The peer may have taken a message whose outcome was lost with the
+        connection: it then has it twice (a duplicate). Do not also resend in ``on_disconnected``.
         """
         if not url and not urls and not address:
             # As in python-qpid-proton: with no address at all, the configuration file decides;
@@ -974,6 +1071,7 @@ class Container(Reactor):
         connector.ssl_sni = kwargs.get("sni")
         connector.max_frame_size = kwargs.get("max_frame_size")
         connector.virtual_host = kwargs.get("virtual_host")
+        connector.resend_unsettled = bool(kwargs.get("resend_unsettled", False))
         if connector.virtual_host:   # an empty one keeps the host of the URL
             conn.hostname = connector.virtual_host
         connector.address = Urls(addresses)
@@ -1044,6 +1142,8 @@ class Container(Reactor):
             link.tag_generator = tags
         if handler is not None:
             link.handler = handler
+        if sending and getattr(getattr(session.connection, "_overrides", None), "resend_unsettled", False):
+            link._unsettled_log = _UnsettledLog()
         _apply_link_options(options, link)
         link.open()
         return link  # type: ignore[no-any-return]
