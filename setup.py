@@ -6,11 +6,14 @@
 
 1. read the engine pin in ``proton_c/SOURCE``;
 2. obtain the archive by package name with pip (or take ``PROTON_C_ARCHIVE``), check its SHA-256;
-3. unpack it under ``build/`` (never into the source tree);
+3. unpack it under ``build/`` (never into the source tree) and apply our patch series,
+   ``proton_c/patches/NNNN-*.patch`` in order (see ``proton_c/README.md``); a patch that does
+   not apply exactly stops the build;
 4. configure and build the engine with CMake into a static PIC library;
 5. cythonize ``cython/_cproton.pyx`` and link it with the engine into ``proton._cproton``.
 
 Environment switches: ``PROTON_C_ARCHIVE=/path/to/archive`` (offline build, still hash-checked),
+``CYPROTON_ENGINE_PATCHES=/dir`` (apply the series in another directory instead of ``proton_c/patches``),
 ``PROTON_CY_DEBUG=1`` (line tracing, annotation, live-object counters),
 ``CYPROTON_USE_SYSTEM_PROTON=1`` (link an installed libqpid-proton-core through pkg-config instead),
 ``CYPROTON_ALLOW_STUBS=1`` (build without OpenSSL or Cyrus SASL when their headers are missing, instead of
@@ -33,6 +36,7 @@ import sysconfig
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext as _build_ext
@@ -162,6 +166,132 @@ def run_pip(args: list[str]) -> None:
     raise SystemExit("cyproton build: pip is needed to fetch the engine sources (or set PROTON_C_ARCHIVE)")
 
 
+# -- the engine patch series --------------------------------------------------------------------
+#
+# Strict on purpose: every hunk must match the pinned sources exactly where it says (no fuzz, no
+# searching for an offset), so a patch written for other sources can never half-apply.
+
+PATCH_DIR = HERE / "proton_c" / "patches"
+
+
+class PatchError(Exception):
+    pass
+
+
+def patch_series(directory: Optional[Path] = None) -> list[Path]:
+    """The patches to apply, in order: ``NNNN-name.patch`` sorted by name."""
+    if directory is None:
+        override = os.environ.get("CYPROTON_ENGINE_PATCHES")
+        directory = Path(override).resolve() if override else PATCH_DIR
+    if not directory.is_dir():
+        return []
+    found = sorted(p for p in directory.iterdir() if p.suffix == ".patch")
+    for p in found:
+        if not (len(p.name) > 5 and p.name[:4].isdigit() and p.name[4] == "-"):
+            raise SystemExit(f"cyproton build: {p} is not named NNNN-name.patch")
+    return found
+
+
+def series_digest(patches: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for p in patches:
+        digest.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _parse_patch(text: str) -> list[tuple[str, str, list[tuple[int, int, int, int, list[str]]]]]:
+    """``[(old path, new path, [(old start, old count, new start, new count, lines)])]`` of a
+    unified diff; anything before the first ``--- `` line (the header comment) is ignored."""
+    lines = text.splitlines(keepends=True)
+    files: list[tuple[str, str, list[tuple[int, int, int, int, list[str]]]]] = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("--- "):
+            i += 1
+            continue
+        if i + 1 >= len(lines) or not lines[i + 1].startswith("+++ "):
+            raise PatchError(f"line {i + 1}: '--- ' not followed by '+++ '")
+        old_path = lines[i][4:].split("\t")[0].strip()
+        new_path = lines[i + 1][4:].split("\t")[0].strip()
+        i += 2
+        hunks = []
+        while i < len(lines) and lines[i].startswith("@@ "):
+            head = lines[i].split("@@")[1].split()
+            try:
+                o, n = head[0][1:].split(","), head[1][1:].split(",")
+                o_start, o_count = int(o[0]), int(o[1]) if len(o) > 1 else 1
+                n_start, n_count = int(n[0]), int(n[1]) if len(n) > 1 else 1
+            except (IndexError, ValueError):
+                raise PatchError(f"line {i + 1}: bad hunk header {lines[i].strip()!r}") from None
+            i += 1
+            body: list[str] = []
+            seen_old = seen_new = 0
+            while (seen_old < o_count or seen_new < n_count) and i < len(lines):
+                line = lines[i]
+                tag = line[:1]
+                if tag == "\\":
+                    i += 1
+                    continue
+                if line in ("\n", "\r\n"):
+                    line, tag = " " + line, " "     # an empty context line whose space was stripped
+                if tag not in (" ", "-", "+"):
+                    raise PatchError(f"line {i + 1}: unexpected {line.rstrip()!r} inside a hunk")
+                seen_old += tag in " -"
+                seen_new += tag in " +"
+                body.append(line)
+                i += 1
+            if seen_old != o_count or seen_new != n_count:
+                raise PatchError(f"hunk at old line {o_start} of {new_path} is truncated")
+            if i < len(lines) and lines[i].startswith("\\"):
+                body[-1] = body[-1].rstrip("\n")
+                i += 1
+            hunks.append((o_start, o_count, n_start, n_count, body))
+        if not hunks:
+            raise PatchError(f"no hunks for {new_path}")
+        files.append((old_path, new_path, hunks))
+    if not files:
+        raise PatchError("no file changes found")
+    return files
+
+
+def _patch_target(tree: Path, name: str) -> Path:
+    parts = Path(name).parts
+    if parts and parts[0] in ("a", "b"):
+        parts = parts[1:]
+    if not parts or Path(name).is_absolute() or ".." in parts:
+        raise PatchError(f"refusing path {name!r}")
+    return tree.joinpath(*parts)
+
+
+def apply_patch(tree: Path, text: str) -> list[str]:
+    """Apply one unified diff to ``tree``, exactly or not at all; returns the files changed."""
+    staged: list[tuple[Path, str]] = []
+    for old_path, new_path, hunks in _parse_patch(text):
+        target = _patch_target(tree, new_path if new_path != "/dev/null" else old_path)
+        if old_path == "/dev/null":
+            if target.exists():
+                raise PatchError(f"{new_path} should be new but exists")
+            current: list[str] = []
+        else:
+            if not target.is_file():
+                raise PatchError(f"{old_path} does not exist in the engine sources")
+            current = target.read_text().splitlines(keepends=True)
+        delta = 0
+        for number, (o_start, o_count, _n_start, _n_count, body) in enumerate(hunks, 1):
+            old = [line[1:] for line in body if line[0] in " -"]
+            new = [line[1:] for line in body if line[0] in " +"]
+            at = (o_start - 1 if o_count else o_start) + delta
+            if current[at:at + len(old)] != old:
+                raise PatchError(f"hunk {number} of {new_path} (old line {o_start}) does not match the sources")
+            current[at:at + len(old)] = new
+            delta += len(new) - len(old)
+        staged.append((target, "".join(current)))
+    for target, content in staged:            # write only once every file matched
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content)
+    return [str(t.relative_to(tree)) for t, _ in staged]
+
+
 class build_ext(_build_ext):
     user_options = _build_ext.user_options + [
         ("cython-always", None, "cythonize even when the generated C looks current"),
@@ -184,23 +314,43 @@ class build_ext(_build_ext):
         return WORK_DIR
 
     def _unpack(self, archive: Path, pin: dict[str, str]) -> Path:
+        """The pinned sources with the patch series applied, under build/ (made once per archive
+        and series; a series that does not apply leaves nothing behind)."""
         dest = self._work_dir() / f"proton-src-{pin['version']}"
         marker = dest / ".unpacked-sha256"
-        if marker.is_file() and marker.read_text().strip() == pin["sha256"]:
+        patches = patch_series()
+        stamp = f"{pin['sha256']}\npatches {series_digest(patches)}\n"
+        if marker.is_file() and marker.read_text() == stamp:
             return dest
+        staging = dest.with_name(dest.name + f".tmp-{os.getpid()}")
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        try:
+            with tarfile.open(archive) as tar:
+                for member in tar.getmembers():
+                    parts = Path(member.name).parts
+                    if len(parts) < 2 or parts[1] not in ("include", "src"):
+                        continue
+                    if member.issym() or member.islnk() or ".." in parts:
+                        continue
+                    member.name = str(Path(*parts[1:]))
+                    tar.extract(member, staging)
+            for patch in patches:
+                try:
+                    changed = apply_patch(staging, patch.read_text())
+                except PatchError as problem:
+                    raise SystemExit(f"cyproton build: engine patch {patch.name} does not apply: {problem}\n"
+                                     "The patch series must match the pinned engine sources exactly "
+                                     "(see proton_c/README.md).") from None
+                log(f"applied engine patch {patch.name} ({', '.join(changed)})")
+            (staging / ".unpacked-sha256").write_text(stamp)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         if dest.exists():
             shutil.rmtree(dest)
-        dest.mkdir(parents=True)
-        with tarfile.open(archive) as tar:
-            for member in tar.getmembers():
-                parts = Path(member.name).parts
-                if len(parts) < 2 or parts[1] not in ("include", "src"):
-                    continue
-                if member.issym() or member.islnk() or ".." in parts:
-                    continue
-                member.name = str(Path(*parts[1:]))
-                tar.extract(member, dest)
-        marker.write_text(pin["sha256"])
+        staging.rename(dest)
         return dest
 
     def _build_engine(self) -> tuple[Path, dict[str, str]]:
@@ -334,6 +484,8 @@ class build_ext(_build_ext):
                 ext.define_macros.append(("CYTHON_TRACE_NOGIL", "1"))
             if config["library"]:
                 ext.extra_objects.append(config["library"])
+                # relink when the engine changed (a new patch series), not only when our C did
+                ext.depends.append(config["library"])
             for flag in config["link_libs"].split():
                 if flag.startswith("-l"):
                     ext.libraries.append(flag[2:])
