@@ -459,9 +459,18 @@ cdef int raise_invalid_utf8(const char *text, Py_ssize_t size) except -1:
     raise InvalidUTF8Error("utf-8", b"", 0, 0, "invalid UTF-8")
 
 
+# The error handler for text that is not valid UTF-8: NULL (InvalidUTF8Error) except while
+# engine.pyx's data_to_obj converts a value that came from the peer, when it is "replace".
+cdef const char *_text_errors = NULL
+
+
 cdef inline object utf8_text(const char *text, Py_ssize_t size):
-    """The str whose UTF-8 encoding is ``text[0:size]``; InvalidUTF8Error when it is not valid UTF-8."""
-    cdef PyObject *s = utf8_or_null(text, size)
+    """The str whose UTF-8 encoding is ``text[0:size]``; InvalidUTF8Error when it is not valid UTF-8
+    (U+FFFD for the bad bytes while ``_text_errors`` is "replace")."""
+    cdef PyObject *s
+    if _text_errors != NULL:
+        return PyUnicode_DecodeUTF8(text, size, _text_errors)
+    s = utf8_or_null(text, size)
     if s == NULL:
         raise_invalid_utf8(text, size)
     return steal(s)
@@ -474,7 +483,7 @@ cdef object shared_name(const char *text, Py_ssize_t size, bint is_symbol):
     cdef NameSlot *slot
     cdef PyObject *old
     cdef object value
-    if size > NAME_LONGEST:
+    if size > NAME_LONGEST or _text_errors != NULL:     # a replaced text is never shared
         value = utf8_text(text, size)
         return T_symbol(value) if is_symbol else value
     for i in range(size):

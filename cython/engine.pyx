@@ -32,9 +32,13 @@ def register_engine_types(**types):
 # -- small conversions ------------------------------------------------------------------------
 
 cdef inline object opt_str(const char *s):
+    """A string the engine holds. Most come from the peer (container id, hostname, link name,
+    addresses, condition names and descriptions, the SASL mechanism, and the engine's own error
+    texts that quote them), so bytes that are not UTF-8 become U+FFFD instead of raising
+    UnicodeDecodeError from an attribute, which would end Container.run() for one bad peer."""
     if s == NULL:
         return None
-    return PyUnicode_DecodeUTF8(s, strlen(s), NULL)
+    return PyUnicode_DecodeUTF8(s, strlen(s), "replace")
 
 
 cdef inline bytes c_arg(object s):
@@ -56,11 +60,24 @@ cdef object data_to_obj(pn_data_t *d):
     """The first top-level value of ``d`` as a Python value (None when empty)."""
     if d == NULL:
         return None
+    global _text_errors
     c_codec.pn_data_rewind(d)
     if not c_codec.pn_data_next(d):
         c_codec.pn_data_rewind(d)
         return None
-    value = get_value(d, 0)
+    try:
+        value = get_value(d, 0)
+    except UnicodeDecodeError:
+        # Remote properties, capabilities, condition info and disposition state come from the
+        # peer: text in them that is not UTF-8 gets U+FFFD, as opt_str does (only on this slow path,
+        # so the strict decoder and its name cache stay as they are).
+        c_codec.pn_data_rewind(d)
+        c_codec.pn_data_next(d)
+        _text_errors = "replace"
+        try:
+            value = get_value(d, 0)
+        finally:
+            _text_errors = NULL
     c_codec.pn_data_rewind(d)
     return value
 

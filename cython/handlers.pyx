@@ -114,6 +114,25 @@ cdef inline void settle_as(pn_delivery_t *d, uint64_t state) noexcept:
     c_delivery.pn_delivery_settle(d)
 
 
+def _reject_undecodable(delivery, problem):
+    """Reject and settle a delivery whose bytes are not a message, with ``amqp:decode-error``
+    saying why (used by IncomingMessageHandler in C and in proton/_handlers.py).
+
+    The application never sees it: there is no message to give ``on_message``. python-qpid-proton
+    raises the decode error out of ``Container.run()`` instead, so one bad message from any peer
+    ends the whole program; here the sender hears why, a warning is logged, and the connection
+    and the program go on."""
+    cdef pn_delivery_t *d = (<CDelivery?>delivery)._dl()
+    cdef pn_condition_t *cond = c_disposition.pn_disposition_condition(c_delivery.pn_delivery_local(d))
+    cdef pn_link_t *link = c_delivery.pn_delivery_link(d)
+    text = "undecodable message: %s" % (problem,)
+    c_condition.pn_condition_set_name(cond, "amqp:decode-error")
+    c_condition.pn_condition_set_description(cond, text.encode("utf-8", "replace")[:1024])
+    settle_as(d, c_disposition.PN_REJECTED)
+    _engine_log.warning("rejected a delivery on link %s: %s",
+                        opt_str(c_link.pn_link_name(link)) if link != NULL else None, text)
+
+
 cdef object _ON_MESSAGE = "on_message"
 cdef object _ON_SETTLED = "on_settled"
 cdef object _ON_ABORTED = "on_aborted"
@@ -144,7 +163,13 @@ cdef class CIncomingMessageHandler(CFastHandler):
             call_method(self, _ON_ABORTED, ev, False)
             c_delivery.pn_delivery_settle(d)
         elif c_delivery.pn_delivery_readable(d) and not c_delivery.pn_delivery_partial(d):
-            ev.message = receive_message(link, d)
+            try:
+                ev.message = receive_message(link, d)
+            except MemoryError:
+                raise
+            except Exception as problem:     # bytes from the peer that are not a message
+                _reject_undecodable(ev.delivery, problem)
+                return True
             if c_link.pn_link_state(link) & c_connection.PN_LOCAL_CLOSED:
                 if self.auto_accept:
                     settle_as(d, c_disposition.PN_RELEASED)

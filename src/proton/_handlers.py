@@ -339,8 +339,16 @@ class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
     def _take(self, event: Event, delivery: Delivery) -> None:
         link = delivery.link
         event.message = message = Message()
-        message.decode(link.recv(delivery.pending))
+        data = link.recv(delivery.pending)
         link.advance()
+        try:
+            message.decode(data)
+        except MemoryError:
+            raise
+        except Exception as problem:  # bytes from the peer that are not a message: see _reject_undecodable
+            event.message = None
+            _cproton._reject_undecodable(delivery, problem)
+            return
         outcome = self._outcome(event, link)
         if outcome is not None:
             self.settle(delivery, outcome)
