@@ -182,6 +182,8 @@ cdef class SocketConn(IOSource):
     cdef bint connecting, head_closed, dead, queued, external
     cdef bint endpoint_news          # an endpoint event was dispatched since the output was last generated
     cdef int64_t tick_deadline
+    cdef double handshake_deadline   # loop clock; 0: none (not accepted, open received, or timeout off)
+    cdef double handshake_timeout
     cdef list addrs
     cdef list stale_fds              # external: descriptors of failed connects, open until their selectable ends
     cdef public object peer          # (host, port) of the peer once known
@@ -422,6 +424,32 @@ cdef class SocketConn(IOSource):
             self.tick_deadline = 0
             return 0
         self.tick_deadline = c_transport.pn_transport_tick(self.transport, now_ms)
+        return 0
+
+    cdef bint awaiting_open(self):
+        """True while an accepted connection's handshake clock runs: the peer's open has not come."""
+        cdef pn_connection_t *c
+        if self.handshake_deadline == 0:
+            return False
+        c = c_transport.pn_transport_connection(self.transport) if self.transport != NULL else NULL
+        if self.dead or c == NULL or not (c_connection.pn_connection_state(c) & c_connection.PN_REMOTE_UNINIT):
+            self.handshake_deadline = 0
+            return False
+        return True
+
+    cdef int handshake_expired(self) except -1:
+        """The peer did not get as far as its AMQP open in time (silent, or dribbling bytes): end the
+        connection with a condition saying so. Whatever the engine has to say (a close frame, once
+        the peer reached the AMQP layer) is written first, as far as the socket takes it."""
+        self.handshake_deadline = 0
+        self.set_condition("amqp:resource-limit-exceeded", "handshake timeout: no AMQP open from %s within %g s"
+                           % (self.describe_peer(), self.handshake_timeout))
+        if not c_transport.pn_transport_closed(self.transport):
+            c_transport.pn_transport_close_tail(self.transport)
+        self.do_write()
+        if not self.dead:
+            self.end_transport(True, False)
+            self.shutdown()
         return 0
 
     # -- for proton.handlers.IOHandler, when a selectable stands for this socket ---------------
@@ -744,11 +772,15 @@ cdef class CReactor:
         conn.start_connect()
         return conn
 
-    def _attach_socket(self, int fd, transport, peer, bint external=False):
-        """Carry ``transport`` over the already-connected socket ``fd`` (from accept)."""
+    def _attach_socket(self, int fd, transport, peer, bint external=False, double handshake_timeout=0):
+        """Carry ``transport`` over the already-connected socket ``fd`` (from accept); with a
+        ``handshake_timeout`` (seconds, native I/O), end it if the peer's AMQP open has not come by then."""
         cdef SocketConn conn = self.new_conn(<CTransport?>transport, fd, external)
         conn.peer = peer
         conn.target = peer
+        if handshake_timeout > 0 and not external:
+            conn.handshake_timeout = handshake_timeout
+            conn.handshake_deadline = monotonic() + handshake_timeout
         if not external:
             conn.watch(system.EPOLLIN)
             self.mark_dirty(conn)
@@ -1009,9 +1041,12 @@ cdef class CReactor:
         if t >= 0 and t < deadline:
             deadline = t
         for c in self._conns:
-            tick = (<SocketConn>c).tick_deadline
+            conn = <SocketConn>c
+            tick = conn.tick_deadline
             if tick > 0 and tick / 1000.0 < deadline:
                 deadline = tick / 1000.0
+            if conn.handshake_deadline > 0 and conn.handshake_deadline < deadline and conn.awaiting_open():
+                deadline = conn.handshake_deadline
         if self._io_deadline > 0:
             t = self._io_deadline - self._wall + self._now
             if t < deadline:
@@ -1025,6 +1060,8 @@ cdef class CReactor:
             if conn.tick_deadline > 0 and conn.tick_deadline <= <int64_t>(self._now * 1000) + 1:
                 conn.tick(<int64_t>(self._now * 1000))
                 self.mark_dirty(conn)
+            if conn.handshake_deadline > 0 and conn.handshake_deadline <= self._now and conn.awaiting_open():
+                conn.handshake_expired()
         if self._io_deadline > 0 and self._io_deadline <= self._wall and self._io_owner is not None:
             self._io_owner._expire(self)
         self.fire_timers()

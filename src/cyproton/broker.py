@@ -91,6 +91,7 @@ from collections import deque
 from typing import Any, Callable, Deque, Dict, Iterable, List, Optional, Tuple, Union
 
 from proton import Condition, Delivery, Described, Endpoint, Handler, Message, Terminus, symbol, ulong
+from proton._reactor import DEFAULT_HANDSHAKE_TIMEOUT
 from proton.reactor import ApplicationEvent, Container, EventInjector
 
 from .selector import Selector, SelectorError
@@ -1100,11 +1101,17 @@ class Broker:
     :param dead_letter: queue that receives rejected messages; None drops them.
     :param credit_window: how much credit each client sender is given (topped up as it is used).
     :param container_id: the broker's AMQP container id.
+    :param handshake_timeout: seconds a client may take from connecting to sending its AMQP open
+        (through TLS and SASL) before it is disconnected; None or 0 for no limit.
+    :param idle_timeout: seconds of silence after which a client is dropped (clients are asked for
+        heartbeats at half of it); None for none.
     """
 
     def __init__(self, address: str = DEFAULT_ADDRESS, *, auto_create: bool = True, topic_prefix: str = "topic://",
                  queues: Iterable[str] = (), topics: Iterable[str] = (), dead_letter: Optional[str] = None,
-                 credit_window: int = 512, container_id: Optional[str] = None) -> None:
+                 credit_window: int = 512, container_id: Optional[str] = None,
+                 handshake_timeout: Optional[float] = DEFAULT_HANDSHAKE_TIMEOUT,
+                 idle_timeout: Optional[float] = None) -> None:
         self.host, self._requested_port = _parse_address(address)
         self.auto_create = auto_create
         self.topic_prefix = topic_prefix or ""
@@ -1113,6 +1120,8 @@ class Broker:
         self.dead_letter = dead_letter
         self.credit_window = max(2, int(credit_window))
         self.container_id = container_id or f"cyproton-broker-{uuid.uuid4().hex[:8]}"
+        self.handshake_timeout = handshake_timeout
+        self.idle_timeout = idle_timeout
         self._handler: Optional[_BrokerHandler] = None
         self._container: Optional[Container] = None
         self._thread: Optional[threading.Thread] = None
@@ -1146,7 +1155,8 @@ class Broker:
         container = Container(handler)
         container.container_id = self.container_id
         host = f"[{self.host}]" if ":" in self.host else self.host
-        acceptor = container.listen(f"{host}:{self._requested_port}")
+        acceptor = container.listen(f"{host}:{self._requested_port}", handshake_timeout=self.handshake_timeout,
+                                    idle_timeout=self.idle_timeout)
         handler.acceptor = acceptor
         port = getattr(acceptor, "port", None)
         self._port = int(port) if port is not None else self._requested_port

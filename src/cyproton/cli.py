@@ -9,7 +9,8 @@
     cyproton receive ADDRESS [--url URL] [--count N] [--timeout SECONDS] [--selector EXPR]
                              [--format body|json]
     cyproton broker [--address HOST:PORT] [--no-auto-create] [--topic-prefix PREFIX]
-                    [--dead-letter QUEUE] [--verbose]
+                    [--dead-letter QUEUE] [--handshake-timeout SECONDS] [--idle-timeout SECONDS]
+                    [--verbose]
     cyproton bench ...
     cyproton --version
 
@@ -302,7 +303,8 @@ def _cmd_broker(args: argparse.Namespace, out: TextIO) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     broker = Broker(address=args.address, auto_create=not args.no_auto_create, topic_prefix=args.topic_prefix,
-                    dead_letter=args.dead_letter, queues=args.queue or (), topics=args.topic or ())
+                    dead_letter=args.dead_letter, queues=args.queue or (), topics=args.topic or (),
+                    handshake_timeout=args.handshake_timeout or None, idle_timeout=args.idle_timeout or None)
     try:
         broker.start()
     except Exception as problem:   # address in use, no such interface, bad address...
@@ -367,6 +369,17 @@ def _print_version(out: TextIO) -> int:
 
 # -- the parser ----------------------------------------------------------------------------------------
 
+def _seconds(text: str) -> float:
+    """A duration argument: a number of seconds, not negative."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cyproton`` command."""
     parser = argparse.ArgumentParser(prog="cyproton", description="AMQP 1.0 messaging tools from cyproton.")
@@ -408,6 +421,12 @@ def build_parser() -> argparse.ArgumentParser:
     broker.add_argument("--topic-prefix", default="topic://",
                         help="addresses with this prefix are topics (default topic://; '' turns it off)")
     broker.add_argument("--dead-letter", metavar="QUEUE", help="queue for rejected messages (default: drop them)")
+    broker.add_argument("--handshake-timeout", type=_seconds, default=10.0, metavar="SECONDS",
+                        help="disconnect clients that have not sent their AMQP open this long after connecting "
+                             "(default 10; 0 turns it off)")
+    broker.add_argument("--idle-timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="drop clients silent for this long, asking them for heartbeats at half of it "
+                             "(default: none)")
     broker.add_argument("--verbose", "-v", action="store_true", help="log connections and refusals")
 
     bench = commands.add_parser("bench", help="run the benchmarks (options are the benchmark driver's)",

@@ -77,12 +77,21 @@ class Task:
 
 class Acceptor(Handler):
     """A listening socket made by :meth:`Container.listen`; each client becomes a server-side
-    connection handled by the container's handler (or the one given)."""
+    connection handled by the container's handler (or the one given).
+
+    :attr:`handshake_timeout` (seconds; None or 0: none) ends an accepted connection whose peer has
+    not sent its AMQP open that long after the accept; :attr:`idle_timeout` (seconds; None: the
+    engine's default, none) is set on the transport of every accepted connection. Both start as the
+    container's values and apply to connections accepted after they are changed. (The handshake
+    timeout is kept by the container's own I/O, the default; not yet when another event loop drives
+    the sockets through selectables.)"""
 
     def __init__(self, reactor: Container, host: str, port: int, handler: Optional[Handler] = None) -> None:
         self._ssl_domain: Optional[SSLDomain] = None
         self._reactor = reactor
         self._handler = handler
+        self.handshake_timeout: Optional[float] = getattr(reactor, "handshake_timeout", None)
+        self.idle_timeout: Optional[float] = None
         native = reactor._native_io
         self._source = reactor._listen(host or "0.0.0.0", port, self, not native)
         self._selectable: Optional[Selectable] = None
@@ -132,9 +141,11 @@ class Acceptor(Handler):
         sasl_setup = getattr(reactor, "_server_sasl", None)
         if sasl_setup is not None:
             sasl_setup(transport)
+        if self.idle_timeout:
+            transport.idle_timeout = self.idle_timeout
         transport.bind(conn)
         if self._selectable is None:
-            reactor._attach_socket(fd, transport, peer)
+            reactor._attach_socket(fd, transport, peer, False, self.handshake_timeout or 0)
         else:
             sock = reactor._attach_socket(fd, transport, peer, True)
             IOHandler.update(transport, _SocketSelectable(sock, reactor, transport), reactor.now)
@@ -377,6 +388,11 @@ def _apply_link_options(options: Any, link: Link) -> None:
 
 # connect() keywords that go into the connection's open frame as they are
 _OPEN_FRAME_KEYWORDS = ("offered_capabilities", "desired_capabilities", "properties")
+#: How long an accepted connection may take to send its AMQP open (seconds), unless the container
+#: or :meth:`Container.listen` says otherwise.
+DEFAULT_HANDSHAKE_TIMEOUT = 10.0
+_CONTAINER_DEFAULT: Any = object()
+
 # connect() keywords for which the container's attribute of the same name is the default
 _CONTAINER_DEFAULTED_KEYWORDS = ("allow_insecure_mechs", "allowed_mechs", "sasl_enabled", "user", "password")
 
@@ -1004,6 +1020,10 @@ class Container(Reactor):
         self.sasl_enabled = True
         self.user: Optional[str] = None
         self.password: Optional[str] = None
+        #: Seconds an accepted connection may take from the accept to the peer's AMQP open (through
+        #: TLS and SASL) before it is closed with ``amqp:resource-limit-exceeded``; None or 0: no limit
+        #: (python-qpid-proton has none). The default for :meth:`listen`.
+        self.handshake_timeout: Optional[float] = DEFAULT_HANDSHAKE_TIMEOUT
 
     # -- connections ------------------------------------------------------------------------------
 
@@ -1084,10 +1104,24 @@ class Container(Reactor):
         conn.open()
         return conn
 
-    def listen(self, url: Union[str, Url], ssl_domain: Optional[SSLDomain] = None) -> Acceptor:
-        """Accept AMQP connections on the host and port of ``url`` (port 0: any free port)."""
+    def listen(self, url: Union[str, Url], ssl_domain: Optional[SSLDomain] = None, *,
+               handshake_timeout: Any = _CONTAINER_DEFAULT, idle_timeout: Optional[float] = None) -> Acceptor:
+        """Accept AMQP connections on the host and port of ``url`` (port 0: any free port).
+
+        :param ssl_domain: TLS settings for accepted connections (amqps URLs without one use the
+            container's server domain).
+        :param handshake_timeout: seconds from the accept until the peer's AMQP open must have come
+            (silent peers, and peers that dribble their handshake, are closed with
+            ``amqp:resource-limit-exceeded``); None or 0 for no limit; by default
+            :attr:`handshake_timeout` of the container (10 seconds unless changed).
+        :param idle_timeout: the idle timeout (seconds) of every accepted connection: a peer that
+            sends nothing for that long is dropped, and peers are asked for heartbeats at half of it.
+        """
         url = Url(url)
         acceptor = self.acceptor(url.host, url.port)
+        if handshake_timeout is not _CONTAINER_DEFAULT:
+            acceptor.handshake_timeout = handshake_timeout
+        acceptor.idle_timeout = idle_timeout
         ssl_config = ssl_domain
         if not ssl_config and url.scheme == "amqps":
             if self.ssl is None:
