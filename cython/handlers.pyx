@@ -78,7 +78,12 @@ cdef class CFlowController(CFastHandler):
             return False
         link = ev._link
         if link != NULL and c_link.pn_link_is_receiver(link):
-            self._drained += c_link.pn_link_drained(link)
+            # Count only credit drained at this end's request (drain mode on). Without that check,
+            # any sender could advance its delivery-count in a flow frame and so stop this
+            # handler, shared by every link of the container, from ever granting credit again.
+            delta = c_link.pn_link_drained(link)
+            if delta and c_link.pn_link_get_drain(link):
+                self._drained += delta
             if self._drained == 0:
                 delta = self._window - c_link.pn_link_credit(link)
                 if delta > 0:

@@ -99,7 +99,9 @@ class FlowController(_cproton.CFlowController, Handler):
 
     def _top_up(self, link: Any) -> None:
         if link.is_receiver:
-            self._drained += link.drained()
+            drained = link.drained()
+            if drained and link.drain_mode:     # only drains asked for here: see CFlowController in C
+                self._drained += drained
             if self._drained == 0:
                 missing = self._window - link.credit
                 if missing > 0:
