@@ -12,8 +12,8 @@ and every message received is reported on stdout, one line each, so a test can s
 server made of its input. Runs until killed, or until stdin closes.
 
 Options: ``--handshake-timeout SECONDS`` (``off`` for none), ``--idle-timeout SECONDS``,
-``--sasl`` (``require`` makes SASL with ANONYMOUS mandatory), ``--peek`` (read the remote
-attributes of every connection and link, as a curious handler does).
+``--peek`` (read the remote attributes of every connection and link, as a curious handler does).
+The broker's log (INFO) goes to stdout as ``LOG ...`` lines.
 """
 
 from __future__ import annotations
@@ -45,16 +45,14 @@ class Service(MessagingHandler):
         kwargs = {}
         if self.options.handshake_timeout is not None:
             kwargs["handshake_timeout"] = self.options.handshake_timeout
+        if self.options.idle_timeout:
+            kwargs["idle_timeout"] = self.options.idle_timeout
         self.acceptor = event.container.listen("127.0.0.1:0", **kwargs)
         if hasattr(self.acceptor, "port"):
             port = self.acceptor.port
         else:                       # python-qpid-proton: the listening socket is the selectable's delegate
             port = self.acceptor._selectable._delegate.getsockname()[1]
         say("PORT", port)
-
-    def on_connection_init(self, event):
-        if self.options.idle_timeout and event.transport is not None:
-            event.transport.idle_timeout = self.options.idle_timeout
 
     def on_link_opening(self, event):
         # answer with the terminus the client asked for, as a small service does
@@ -77,7 +75,8 @@ class Service(MessagingHandler):
                 repr(link.remote_properties))
 
     def on_sendable(self, event):
-        while event.sender.credit:
+        # Credit is the peer's to give (a hostile one grants 2**31): send a bounded batch per flow.
+        for _ in range(min(event.sender.credit, 100)):
             event.sender.send(Message(body="hello"))
 
     def on_message(self, event):
@@ -107,14 +106,16 @@ def main() -> None:
     parser.add_argument("--peek", action="store_true")
     options = parser.parse_args()
     if options.handshake_timeout is not None:
-        options.handshake_timeout = None if options.handshake_timeout == "off" else float(options.handshake_timeout)
-        if options.handshake_timeout is None:
-            options.handshake_timeout = 0
+        options.handshake_timeout = 0 if options.handshake_timeout == "off" else float(options.handshake_timeout)
     faulthandler.register(signal.SIGUSR1, all_threads=True)    # a hung server can be asked where it is
     # stdin closing (the test went away) ends the server
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     if options.kind == "broker":
+        import logging
+
         from cyproton.broker import Broker
+        # the broker reports what it makes of its clients through logging: show it as the container does
+        logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="LOG %(message)s")
         kwargs = {}
         if options.handshake_timeout is not None:
             kwargs["handshake_timeout"] = options.handshake_timeout

@@ -19,7 +19,8 @@ or in random pieces, and ended by a half-close, an abort (RST) or a plain close.
 
 :class:`Campaign` runs inputs against a server process (``server_prog.py``) and after every
 input checks that the process is alive, accepts a new connection and still serves a real
-client (a message sent and one received on a connection kept open for the whole run).
+client (a message sent and one received on a connection kept open for the whole run, and every
+100 inputs a new client from scratch), and that its memory has not grown by more than 256 MB.
 
 Run by tests/reliability/test_transport_fuzz.py (bounded) and by ``make fuzz-transport``::
 
@@ -53,7 +54,20 @@ sys.path.insert(0, str(HERE))
 import amqp_wire as w  # noqa: E402
 
 CORPUS = HERE / "corpus.json"
+#: A server that grows by more than this over a campaign (resident memory) is a finding.
+MEMORY_LIMIT_KB = 256 * 1024
 SERVER_PROG = HERE / "server_prog.py"
+
+
+def readable(sockets: Sequence[socket.socket], timeout: float) -> List[socket.socket]:
+    """Those of ``sockets`` with something to read (or closed), waiting up to ``timeout`` seconds.
+    (poll, not select: a long run may hold descriptors above FD_SETSIZE.)"""
+    poller = select.poll()
+    by_fd = {}
+    for sock in sockets:
+        poller.register(sock, select.POLLIN)
+        by_fd[sock.fileno()] = sock
+    return [by_fd[fd] for fd, _ in poller.poll(max(0.0, timeout) * 1000)]
 
 
 # -- servers ------------------------------------------------------------------------------------------
@@ -102,6 +116,17 @@ class Server:
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def rss_kb(self) -> int:
+        """The server's resident memory in KB (0 when unknown)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/status") as status:  # type: ignore[union-attr]
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+        except (OSError, AttributeError):
+            pass
+        return 0
 
     @property
     def returncode(self) -> Optional[int]:
@@ -220,8 +245,7 @@ class Recorder:
             sent = bytearray()
             ends = [client, upstream]
             while ends:
-                readable, _, _ = select.select(ends, [], [], 1.0)
-                for sock in readable:
+                for sock in readable(ends, 1.0):
                     other = upstream if sock is client else client
                     try:
                         data = sock.recv(65536)
@@ -684,8 +708,7 @@ def replay(port: int, chunks: Sequence[bytes], pause: float = 0.0, end: str = "s
             except OSError:
                 break
             if pause:
-                readable, _, _ = select.select([sock], [], [], pause)
-                if readable:
+                if readable([sock], pause):
                     try:
                         data = sock.recv(65536)
                     except OSError:
@@ -704,8 +727,7 @@ def replay(port: int, chunks: Sequence[bytes], pause: float = 0.0, end: str = "s
             return bytes(got)
         deadline = time.monotonic() + linger
         while time.monotonic() < deadline:
-            readable, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
-            if not readable:
+            if not readable([sock], deadline - time.monotonic()):
                 break
             try:
                 data = sock.recv(65536)
@@ -752,6 +774,8 @@ class Campaign:
     def _start(self) -> None:
         self.server = Server(self.kind, self.server_args).start()
         self.witness = Witness(self.server.port, self.kind)
+        self.witness.check()
+        self.baseline_kb = self.server.rss_kb()
 
     def _stop(self) -> None:
         if self.witness is not None:
@@ -768,6 +792,10 @@ class Campaign:
         if not server.alive():
             time.sleep(0.2)
             return f"the {self.kind} server exited with status {server.returncode}"
+        if number % 25 == 0:
+            grown = server.rss_kb() - self.baseline_kb
+            if grown > MEMORY_LIMIT_KB:
+                return f"the {self.kind} server grew by {grown // 1024} MB"
         if not accepts(server.port):
             return f"the {self.kind} server no longer accepts connections"
         try:
