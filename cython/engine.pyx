@@ -98,9 +98,15 @@ cdef int obj_to_data(object obj, pn_data_t *d) except -1:
 cdef object cond_to_obj(pn_condition_t *cond):
     if cond == NULL or not c_condition.pn_condition_is_set(cond):
         return None
+    try:
+        info = data_to_obj(c_condition.pn_condition_info(cond))
+    except DataException:
+        # The peer's info map cannot be made a Python value (nested deeper than the codec goes):
+        # the condition still says what happened, without it. Conditions are read by the
+        # library's own handlers, so raising here would end Container.run() for one peer.
+        info = None
     return T_Condition(opt_str(c_condition.pn_condition_get_name(cond)),
-                       opt_str(c_condition.pn_condition_get_description(cond)),
-                       data_to_obj(c_condition.pn_condition_info(cond)))
+                       opt_str(c_condition.pn_condition_get_description(cond)), info)
 
 
 cdef int obj_to_cond(object obj, pn_condition_t *cond) except -1:

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (c) 2026 the cyproton authors
-"""The build refuses engine sources that are not the pinned archive, and says why."""
+"""The build refuses engine sources that are not the pinned archive, and says why; it applies the
+engine patch series (proton_c/patches) exactly, or stops."""
 
 from __future__ import annotations
 
@@ -82,3 +83,53 @@ def test_a_wheel_for_distribution_never_falls_back_to_stubs(tmp_path: Path) -> N
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
     assert "a wheel for distribution (CYPROTON_BUNDLE=1) needs" in output and "libssl-dev" in output, output
+
+
+PATCHES = REPO / "proton_c" / "patches"
+
+
+def _pinned_archive() -> Path:
+    pin = dict(line.split(" = ", 1) for line in PIN.read_text().splitlines() if " = " in line and line[0] != "#")
+    archive = REPO / "build" / "engine-archive" / pin["archive"].strip()
+    if not archive.is_file():
+        pytest.skip(f"the pinned engine archive is not cached at {archive} (any build fetches it)")
+    return archive
+
+
+def test_every_engine_patch_says_what_it_fixes_and_is_documented() -> None:
+    readme = (REPO / "proton_c" / "README.md").read_text()
+    patches = sorted(PATCHES.glob("*.patch"))
+    assert patches
+    for number, patch in enumerate(patches, 1):
+        assert patch.name.startswith(f"{number:04d}-"), patch.name        # numbered in order, no gaps
+        text = patch.read_text()
+        assert text.startswith("# SPDX-License-Identifier: Apache-2.0\n"), patch.name
+        header = text.split("\n--- ", 1)[0]
+        assert "# Fixes:" in header and "# Test:" in header, patch.name
+        assert patch.name in readme, f"{patch.name} is not listed in proton_c/README.md"
+
+
+def test_a_patch_that_does_not_apply_stops_the_build(tmp_path: Path) -> None:
+    archive = _pinned_archive()
+    series = tmp_path / "series"
+    series.mkdir()
+    (series / "0001-good.patch").write_text((PATCHES / "0001-sasl-init-needs-a-mechanism.patch").read_text())
+    (series / "0002-stale.patch").write_text(
+        "# a patch written for other sources\n"
+        "--- a/src/sasl/sasl.c\n+++ b/src/sasl/sasl.c\n"
+        "@@ -909,3 +909,3 @@\n"
+        "   pn_bytes_t recv;\n-  this line is not in the pinned sources\n+  replaced\n   pn_bytes_t more;\n")
+    env = dict(os.environ, PROTON_C_ARCHIVE=str(archive), CYPROTON_ENGINE_PATCHES=str(series))
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(
+        [sys.executable, "setup.py", "-q", "build_ext", "--build-temp", str(tmp_path / "temp"),
+         "--build-lib", str(tmp_path / "lib")],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "applied engine patch 0001-good.patch" in output, output
+    assert "engine patch 0002-stale.patch does not apply: hunk 1 of src/sasl/sasl.c" in output, output
+    assert "Traceback" not in output
+    assert not (tmp_path / "lib").exists()
+    assert not list((REPO / "build").glob("proton-src-*.tmp-*"))        # nothing half-patched left behind

@@ -166,7 +166,8 @@ class Witness:
         self.connection = BlockingConnection(self.url, timeout=timeout, container_id="fuzz-witness")
         address = "fuzz-witness"
         self.sender = self.connection.create_sender(address, name="witness-sender")
-        self.receiver = self.connection.create_receiver(address, name="witness-receiver", credit=10)
+        # credit 1: the client takes one message per check, so nothing piles up on either side
+        self.receiver = self.connection.create_receiver(address, name="witness-receiver", credit=1)
 
     def check(self) -> None:
         from proton import Message
@@ -401,8 +402,9 @@ INTERESTING_VALUES = [
     b"\xc0\xff\xff", b"\xd0\xff\xff\xff\xff\x00\x00\x00\x01", b"\xc1\x02\x01\x40", b"\xc1\x01\x03",
     b"\xe0\x03\xff\xa3", b"\xf0\x00\x00\x00\x05\xff\xff\xff\xff\x40", b"\xe0\x02\x01\x00",
     b"\x00\x00", b"\x00\x53\x1d\x45", b"\x00\xa3\x03abc\x45", b"\x00\x00\x00\x00\x40",
-    _deep_list(40), _deep_list(300),
+    _deep_list(40), _deep_list(300), _deep_list(1100),
     w.enc(w.error(b"amqp:internal-error", b"\xff bad description")),
+    w.enc(w.Described(w.ERROR, [w.Sym(b"amqp:x"), None, w.Map(((w.Sym(b"k"), w.Raw(_deep_list(1100))),))])),
     w.enc(w.Map(((w.Sym(b"\xff"), w.Str(b"\xfe")), (w.Sym(b"k"), [w.Map(())])))),
     w.enc(w.SymArray((b"\xff", b"ok", b""))),
     b"\x01", b"\x0f", b"\xff", b"\x99", b"\x57",
@@ -797,6 +799,9 @@ class Campaign:
             if grown > MEMORY_LIMIT_KB:
                 return f"the {self.kind} server grew by {grown // 1024} MB"
         if not accepts(server.port):
+            time.sleep(0.2)
+            if not server.alive():
+                return f"the {self.kind} server exited with status {server.returncode}"
             return f"the {self.kind} server no longer accepts connections"
         try:
             witness.check()
