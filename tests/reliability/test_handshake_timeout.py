@@ -181,6 +181,21 @@ def test_a_silent_peer_after_its_open_is_dropped_after_the_idle_timeout(kind: st
         assert kept == [True]
 
 
+@pytest.mark.parametrize("kind", ["container", "broker"])
+def test_a_server_heartbeats_for_a_client_that_asks(kind: str) -> None:
+    """The client's idle timeout holds over a quiet 3 s only if the server sends frames in time."""
+    from proton import Message
+    from proton.utils import BlockingConnection
+    with Server(kind) as server:
+        connection = BlockingConnection(f"amqp://127.0.0.1:{server.port}", timeout=10, heartbeat=1)
+        try:
+            with pytest.raises(Exception, match="timed out"):
+                connection.wait(lambda: False, timeout=3)          # only waiting, no traffic of ours
+            connection.create_sender("after-quiet").send(Message(body="still here"))
+        finally:
+            connection.close()
+
+
 def test_cyproton_broker_takes_the_options() -> None:
     child = subprocess.Popen([sys.executable, "-m", "cyproton", "broker", "--address", "127.0.0.1:0",
                               "--handshake-timeout", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

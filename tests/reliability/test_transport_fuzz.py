@@ -4,7 +4,7 @@
 transport_fuzz.py) replayed over sockets against a ``Container.listen`` server and against the
 embedded broker, each in its own process, with a real client served after every input.
 
-``CYPROTON_FUZZ_INPUTS`` sets the inputs per server (default 1,000) and ``CYPROTON_FUZZ_SEED``
+``CYPROTON_FUZZ_INPUTS`` sets the inputs per server (default 2,500) and ``CYPROTON_FUZZ_SEED``
 the seed (default fixed, so a failure reproduces). Longer runs: ``make fuzz-transport``.
 """
 
@@ -18,7 +18,7 @@ import transport_fuzz as tf
 from hostile import Server, hard_limit, wait_for_line  # noqa: F401
 
 SEED = int(os.environ.get("CYPROTON_FUZZ_SEED", "20261202"))
-INPUTS = int(os.environ.get("CYPROTON_FUZZ_INPUTS", "1000"))
+INPUTS = int(os.environ.get("CYPROTON_FUZZ_INPUTS", "2500"))
 
 
 @pytest.fixture(scope="module")
