@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Union
+from typing import Any, Callable, Iterable, List, Optional, Union
 
 from . import _cproton
 from ._exceptions import SSLException, SSLUnavailable, TransportException
@@ -65,7 +65,7 @@ class SASL(_cproton.CSASL):
         # the transport (they are the transport's attributes): the next sasl() call sees them.
         self.__dict__ = transport.__dict__
 
-    def allowed_mechs(self, mechs: Union[str, List[str]]) -> None:
+    def allowed_mechs(self, mechs: Union[str, Iterable[str]]) -> None:
         """Allow only ``mechs``: a space-separated string or a list of mechanism names."""
         super().allowed_mechs(mechs)
 
