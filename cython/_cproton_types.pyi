@@ -10,7 +10,7 @@ directions different types.
 """
 
 import uuid
-from typing import Callable, Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Union
 
 from proton._condition import Condition
 from proton._data import AnnotationDict, symbol
@@ -304,6 +304,7 @@ class CSSLDomain:
     mode: int
 
 
+def _delivery_tag(link: CLink) -> str: ...
 def build_info() -> Dict[str, Any]: ...
 def now() -> float: ...
 def redact(text: str) -> str: ...

@@ -54,6 +54,7 @@ _C_TYPES = {
     "str": "str", "unicode": "str", "bytes": "bytes", "dict": "Dict[Any, Any]", "list": "List[Any]",
     "tuple": "Tuple[Any, ...]", "object": "Any",
 }
+_WIDTH = 120
 # Dunder methods that say something to a type checker (the rest every object has).
 _DUNDERS = ("__init__", "__call__", "__iter__", "__next__", "__len__", "__contains__", "__getitem__",
             "__setitem__", "__delitem__", "__enter__", "__exit__", "__bool__")
@@ -156,6 +157,7 @@ class Overlay:
         self.functions: Dict[str, ast.AST] = {}
         self.classes: Dict[str, Dict[str, List[ast.AST]]] = {}
         preamble_nodes: List[ast.AST] = []
+        self.typing_names: set = set()
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[node.name] = node
@@ -176,6 +178,8 @@ class Overlay:
             first = preamble_nodes[0].lineno - 1
             last = getattr(preamble_nodes[-1], "end_lineno", None) or preamble_nodes[-1].lineno
             self.preamble = lines[first:last]
+        self.typing_names = {alias.asname or alias.name for node in preamble_nodes
+                             if isinstance(node, ast.ImportFrom) and node.module == "typing" for alias in node.names}
 
     def source(self, node: ast.AST) -> str:
         text = ast.get_source_segment(self.text, node)
@@ -279,7 +283,13 @@ def _generated_def(name: str, func: Any, classes: Sequence[str], indent: str, me
             pieces.insert(0, "cls" if decorator == "@classmethod" else "self")
     returns = "None" if name == "__init__" else _py_type(returned, classes)
     lines = [f"{indent}{decorator}"] if decorator else []
-    lines.append(f"{indent}def {name}({', '.join(pieces)}) -> {returns}: ...")
+    line = f"{indent}def {name}({', '.join(pieces)}) -> {returns}: ..."
+    if len(line) <= _WIDTH:
+        lines.append(line)
+    else:   # one parameter a line
+        lines.append(f"{indent}def {name}(")
+        lines += [f"{indent}    {piece}," for piece in pieces]
+        lines.append(f"{indent}) -> {returns}: ...")
     return lines
 
 
@@ -407,6 +417,8 @@ def generate(module: Any, overlay: Overlay) -> str:
         obj = getattr(module, name)
         if isinstance(obj, type):
             if obj.__module__ != module.__name__:
+                if name.startswith("_") and obj.__name__ != name:
+                    continue      # a private alias of an imported class (the module's own business)
                 imports[name] = obj.__module__ if obj.__name__ == name else f"{obj.__module__}:{obj.__name__}"
                 continue
             blocks.append(_class_lines(name, obj, module, overlay, classes, imports))
@@ -421,7 +433,11 @@ def generate(module: Any, overlay: Overlay) -> str:
         else:
             typed = type(obj).__name__ if isinstance(obj, (bool, int, float, str, bytes)) else "Any"
             blocks.append([f"{name}: {typed}"])
-    out = [HEADER, "from typing import Any, Dict, List, Tuple"]
+    # the typing names generated code uses, unless the overlay imports them itself
+    used = "\n".join(line for block in blocks for line in block)
+    needed = [n for n in ("Any", "Dict", "List", "Tuple") if re.search(rf"\b{n}\b", used)
+              and n not in overlay.typing_names]
+    out = [HEADER] + ([f"from typing import {', '.join(needed)}"] if needed else [])
     by_module: Dict[str, List[str]] = {}
     aliased = {name: where for name, where in imports.items() if ":" in where}
     for name, where in sorted(imports.items()):

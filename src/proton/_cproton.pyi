@@ -5,7 +5,6 @@
 #     PYTHONPATH=src python scripts/gen_cproton_stub.py
 # (tests/test_sourcecode.py fails while this file differs from what the script writes).
 
-from typing import Any, Dict, List, Tuple
 from proton._exceptions import (
     ConnectionException as ConnectionException,
     DataException as DataException,
@@ -17,10 +16,9 @@ from proton._exceptions import (
     SessionException as SessionException,
     TransportException as TransportException,
 )
-from proton._exceptions import MessageException as _MessageException
 
 import uuid
-from typing import Callable, Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Union
 
 from proton._condition import Condition
 from proton._data import AnnotationDict, symbol
@@ -627,13 +625,23 @@ class _TagCounter:
 def _assign_event(ev: CEvent, name: str, value: Any) -> Any: ...
 
 
-def _delivery_tag(link: CLink) -> Any: ...
+def _delivery_tag(link: CLink) -> str: ...
 
 
 def _encode_with_engine(msg: CMessage) -> Any: ...
 
 
-def _init_event(ev: CEvent, etype: Any, context: Any = ..., connection: Any = ..., session: Any = ..., link: Any = ..., delivery: Any = ..., transport: Any = ..., container: Any = ...) -> Any: ...
+def _init_event(
+    ev: CEvent,
+    etype: Any,
+    context: Any = ...,
+    connection: Any = ...,
+    session: Any = ...,
+    link: Any = ...,
+    delivery: Any = ...,
+    transport: Any = ...,
+    container: Any = ...,
+) -> Any: ...
 
 
 def _scan_value(data: Any) -> Any: ...
@@ -678,7 +686,14 @@ def register_fast_handler(cls: Any, names: Any) -> Any: ...
 def register_handler_exceptions(reject: Any, release: Any) -> Any: ...
 
 
-def register_loop_events(*, reactor_init: Any, reactor_quiesced: Any, reactor_final: Any, timer_task: Any, **selectable_events: Any) -> Any: ...
+def register_loop_events(
+    *,
+    reactor_init: Any,
+    reactor_quiesced: Any,
+    reactor_final: Any,
+    timer_task: Any,
+    **selectable_events: Any,
+) -> Any: ...
 
 
 def register_types(**types: Any) -> Any: ...

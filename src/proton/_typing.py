@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+"""Types for type checkers: the keywords :meth:`Container.connect` (and :class:`BlockingConnection`)
+accept beyond the named parameters.
+
+A leaf module: nothing here runs per message, and nothing imports upward.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence, TypedDict, Union
+
+__all__ = ["ConnectOptions"]
+
+
+class ConnectOptions(TypedDict, total=False):
+    """Keywords of :meth:`Container.connect` besides ``url``, ``urls``, ``address``, ``handler``,
+    ``reconnect``, ``heartbeat`` and ``ssl_domain``. Every one may be left out."""
+
+    #: Authenticate with SASL (default: the container's ``sasl_enabled``, True).
+    sasl_enabled: bool
+    #: The SASL mechanisms to allow, space separated ("PLAIN SCRAM-SHA-256").
+    allowed_mechs: str
+    #: Allow mechanisms that send the password in the clear over an unencrypted connection.
+    allow_insecure_mechs: bool
+    #: The user name for SASL (default: the URL's).
+    user: str
+    #: The password for SASL (default: the URL's).
+    password: str
+    #: The host name sent in the open frame (and for SNI) instead of the URL's.
+    virtual_host: str
+    #: The host name for TLS server name indication, when it differs from ``virtual_host``.
+    sni: str
+    #: The largest frame this end accepts, in bytes.
+    max_frame_size: int
+    #: Capabilities offered in the open frame.
+    offered_capabilities: Union[str, Sequence[str]]
+    #: Capabilities desired of the peer in the open frame.
+    desired_capabilities: Union[str, Sequence[str]]
+    #: Connection properties sent in the open frame.
+    properties: Mapping[str, Any]
+    #: This end's container id for this connection (default: the container's).
+    container_id: str
