@@ -371,6 +371,23 @@ class _Interrupts:
             signal.signal(number, handler)
 
 
+def _wait_for(connection: Any, condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Serve the connection until ``condition()`` holds, checking it at least every :data:`_SLICE`
+    seconds (a wait on the connection alone may sleep through a condition that became true without
+    an event); :class:`proton.Timeout` after ``timeout`` seconds."""
+    from proton import Timeout
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise Timeout(f"{what}: no answer in {timeout:g}s")
+        try:
+            connection.wait(condition, timeout=min(left, _SLICE))
+        except Timeout:
+            pass
+
+
 def _pause(connection: Any, seconds: float, stop: threading.Event) -> None:
     """Keep the connection served for ``seconds`` (or until asked to stop)."""
     from proton import Timeout
@@ -543,18 +560,17 @@ def _cmd_send(args: argparse.Namespace, out: TextIO) -> int:
                     in_flight.append(delivery)
                     collect()
                     if len(in_flight) >= _WINDOW:
-                        connection.wait(lambda: in_flight[0].settled or interrupts.stop.is_set(),
-                                        timeout=args.timeout, msg="Waiting for outcomes")
+                        _wait_for(connection, lambda: in_flight[0].settled or interrupts.stop.is_set(),
+                                  args.timeout, "waiting for outcomes")
                         collect()
                 if interval:
                     _pause(connection, started + sent * interval - time.monotonic(), interrupts.stop)
                 progress.update(sent, outcomes)
             # everything sent is settled by the peer (at-least-once) or written out (at-most-once)
-            connection.wait(lambda: all(d.settled for d in in_flight), timeout=args.timeout,
-                            msg="Waiting for outcomes")
+            _wait_for(connection, lambda: all(d.settled for d in in_flight), args.timeout, "waiting for outcomes")
             collect()
             if args.at_most_once:
-                connection.wait(lambda: link.queued == 0, timeout=args.timeout, msg="Sending")
+                _wait_for(connection, lambda: link.queued == 0, args.timeout, "sending")
         progress.update(sent, outcomes, final=True)
     finally:
         progress.close()
