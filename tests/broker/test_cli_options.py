@@ -16,7 +16,6 @@ import re
 import select
 import signal
 import subprocess
-import sys
 import threading
 import time
 from typing import Any, Dict, Iterator, List, Optional
@@ -79,7 +78,8 @@ def test_stdin_lines_are_messages(broker: Any, tools: Any) -> None:
 
 def test_whole_stdin_and_body_file(broker: Any, tools: Any, tmp_path: Any) -> None:
     queue = tools.unique()
-    assert cyproton(tools, "send", queue, "--url", broker.url, "--whole-stdin", stdin="line 1\nline 2\n").returncode == 0
+    whole = cyproton(tools, "send", queue, "--url", broker.url, "--whole-stdin", stdin="line 1\nline 2\n")
+    assert whole.returncode == 0, whole.stderr
     text = tmp_path / "body.txt"
     text.write_text("from a file\nwith two lines", encoding="utf-8")
     assert cyproton(tools, "send", queue, "--url", broker.url, "--body-file", str(text), "--count", "2").returncode == 0
@@ -385,7 +385,7 @@ def test_stat_of_something_else_is_one_line(rejecting_peer: str, tools: Any) -> 
                                  "mqtt://127.0.0.1:1883", "amqp+ws://127.0.0.1:5672"])
 def test_non_amqp_urls_are_refused(url: str, tools: Any) -> None:
     for command in (["send", "q", "--body", "x"], ["receive", "q"], ["stat"]):
-        line = one_line_error(cyproton(tools, *command, "--url", url), 2, "not an AMQP address", "amqp://")
+        one_line_error(cyproton(tools, *command, "--url", url), 2, "not an AMQP address", "amqp://")
 
 
 def test_connect_json_is_used_without_url(broker: Any, tools: Any, tmp_path: Any) -> None:
