@@ -95,7 +95,7 @@ from proton.reactor import ApplicationEvent, Container, EventInjector
 
 from .selector import Selector, SelectorError
 
-__all__ = ["Broker", "DEFAULT_ADDRESS", "STAT_ADDRESS", "main"]
+__all__ = ["Broker", "DEFAULT_ADDRESS", "PRODUCT", "STAT_ADDRESS", "main"]
 
 _log = logging.getLogger("cyproton.broker")
 
@@ -112,6 +112,9 @@ _TXN_DECLARED = 0x33
 _TXN_STATE = 0x34
 _ACCEPTED_OUTCOME = Described(ulong(0x24), [])
 _ANONYMOUS_RELAY = symbol("ANONYMOUS-RELAY")
+_PRODUCT = symbol("product")
+#: The ``product`` connection property the broker announces (``cyproton stat`` looks for it).
+PRODUCT = "cyproton-broker"
 _TOPIC_CAPABILITY = "topic"
 
 # The handler's custom event names (dispatched as on_<name>).
@@ -597,6 +600,7 @@ class _BrokerHandler(Handler):
             if connection.state & Endpoint.LOCAL_UNINIT:
                 connection.container = self.container_id
                 connection.offered_capabilities = [_ANONYMOUS_RELAY]
+                connection.properties = {_PRODUCT: PRODUCT}
                 connection.open()
         except Exception:
             self._fault(event, "connection open")

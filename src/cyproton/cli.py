@@ -342,6 +342,25 @@ def _address(args: argparse.Namespace, target: _Target) -> str:
     raise _Failure("no address: name one (or put it in the URL's path, amqp://host/ADDRESS)", EXIT_USAGE)
 
 
+def _open_link(connection: Any, target: _Target, make: Callable[[], Any]) -> Any:
+    """``make()`` (a create_sender/create_receiver call); a peer that ends the whole session instead
+    of refusing the link (RabbitMQ does, for a missing queue) is reported as such, not as a timeout."""
+    from proton import Timeout
+
+    try:
+        return make()
+    except Timeout:
+        conn = getattr(connection, "conn", None)
+        session = conn.session_head(0) if conn is not None else None
+        while session is not None:
+            condition = session.remote_condition
+            if condition is not None and condition.name:
+                raise _Failure(f"the peer at {target.shown} ended the session ({condition.name}): "
+                               f"{_shown(condition.description or condition.name)}") from None
+            session = session.next(0)
+        raise
+
+
 def _close_quietly(connection: Any) -> None:
     try:
         connection.close()
@@ -544,7 +563,7 @@ def _cmd_send(args: argparse.Namespace, out: TextIO) -> int:
 
     try:
         option = AtMostOnce() if args.at_most_once else AtLeastOnce()
-        link = connection.create_sender(address, options=option).link
+        link = _open_link(connection, target, lambda: connection.create_sender(address, options=option)).link
         interval = 1.0 / args.rate if args.rate else 0.0
         started = time.monotonic()
         with _Interrupts() as interrupts:
@@ -624,7 +643,8 @@ def _cmd_receive(args: argparse.Namespace, out: TextIO) -> int:
     binary_out = getattr(out, "buffer", None)
     try:
         credit = args.count if 0 < args.count < 100 else 100
-        receiver = connection.create_receiver(address, credit=credit, options=options or None, name=name)
+        receiver = _open_link(connection, target, lambda: connection.create_receiver(
+            address, credit=credit, options=options or None, name=name))
         with _Interrupts() as interrupts:
             idle_since = time.monotonic()
             while (args.count == 0 or received < args.count) and not interrupts.stop.is_set():
@@ -665,14 +685,20 @@ def _cmd_receive(args: argparse.Namespace, out: TextIO) -> int:
 # -- stat -----------------------------------------------------------------------------------------------------
 
 def _cmd_stat(args: argparse.Namespace, out: TextIO) -> int:
-    from proton import LinkException, Message
+    from proton import LinkException, Message, symbol
     from proton.utils import SyncRequestResponse
 
-    from .broker import STAT_ADDRESS
+    from .broker import PRODUCT, STAT_ADDRESS
 
     target = _target(args)
     connection = _connect(target, args.connect_timeout)
     try:
+        properties = connection.conn.remote_properties or {}
+        product = properties.get(symbol("product"))
+        if product != PRODUCT:
+            what = f"{product} " if isinstance(product, str) and product else ""
+            raise _Failure(f"the peer at {target.shown} is a {what}broker, not cyproton's embedded broker: "
+                           f"cyproton stat shows only that one (its 'product' connection property is {PRODUCT!r})")
         try:
             client = SyncRequestResponse(connection, STAT_ADDRESS)
             reply = client.call(Message(body=None, subject="stat"))

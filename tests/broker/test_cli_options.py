@@ -274,8 +274,11 @@ def test_forever_ends_cleanly_on_ctrl_c_without_losing_messages(broker: Any, too
     assert process.stdout is not None
     printed = [process.stdout.readline().strip() for _ in range(5)]
     process.send_signal(signal.SIGINT)
-    rest, err = process.communicate(timeout=30)
-    printed += rest.splitlines()
+    # read through the same buffered file (communicate() would skip what readline() buffered)
+    printed += process.stdout.read().splitlines()
+    assert process.stderr is not None
+    err = process.stderr.read()
+    process.wait(30)
     assert process.returncode == 0, err
     assert err.strip() == f"received {len(printed)} messages from {queue}"
     left = broker.queue_depth(queue)
@@ -295,7 +298,10 @@ def test_forever_waits_past_the_timeout(broker: Any, tools: Any) -> None:
     _send(broker, queue, ["late"])
     assert process.stdout is not None and process.stdout.readline() == "late\n"
     process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=30)
+    assert process.stderr is not None
+    process.stdout.read()
+    err = process.stderr.read()
+    process.wait(30)
     assert process.returncode == 0 and err == ""
 
 
