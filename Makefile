@@ -132,7 +132,7 @@ fuzz-codec: fuzz-build
 
 # The checkers and the documentation builder the tests run (tests/test_sourcecode.py, tests/test_docs.py),
 # added to an existing .venv too.
-DEV_TOOLS := "mypy>=1.10" "ruff>=0.5" "sphinx>=7"
+DEV_TOOLS := "mypy>=1.10" "ruff>=0.5" "sphinx>=7" "myst-parser>=2"
 dev-tools: $(STAMP)/dev-tools
 
 $(STAMP)/dev-tools: $(VPY)

@@ -14,21 +14,21 @@ the switch keep the plain classes, so switch on before making the container's ha
 
 Instruments, from the meter ``cyproton`` of the global meter provider (or the one given):
 
-========================================  ===========  =====================================================
-name                                      unit         counts
-========================================  ===========  =====================================================
-``messaging.client.sent.messages``        {message}    messages sent (a :class:`Message` on any sender)
-``messaging.client.consumed.messages``    {message}    complete messages a ``MessagingHandler`` takes
-``cyproton.client.settled.messages``      {message}    sent messages the peer settled, by
-                                                       ``cyproton.delivery.outcome`` (accepted, rejected,
-                                                       released, modified, or none)
-``cyproton.client.sent.bytes``            By           encoded size of the messages sent
-``cyproton.client.received.bytes``        By           encoded size of the messages taken
-``cyproton.client.connections.opened``    {connection} connections made by ``connect()`` that opened
-``cyproton.client.connections.closed``    {connection} their transports that closed (each lost one too)
-``cyproton.client.reconnects``            {attempt}    reconnect attempts after a lost transport
-``cyproton.client.credit.stalls``         {stall}      sends that left their link without credit
-========================================  ===========  =====================================================
+========================================  ============  ======================================================
+name                                      unit          counts
+========================================  ============  ======================================================
+``messaging.client.sent.messages``        {message}     messages sent (a :class:`Message` on any sender)
+``messaging.client.consumed.messages``    {message}     complete messages a ``MessagingHandler`` takes
+``cyproton.client.settled.messages``      {message}     sent messages the peer settled, by
+                                                        ``cyproton.delivery.outcome`` (accepted, rejected,
+                                                        released, modified, or none)
+``cyproton.client.sent.bytes``            By            encoded size of the messages sent
+``cyproton.client.received.bytes``        By            encoded size of the messages taken
+``cyproton.client.connections.opened``    {connection}  connections made by ``connect()`` that opened
+``cyproton.client.connections.closed``    {connection}  their transports that closed (each lost one too)
+``cyproton.client.reconnects``            {attempt}     reconnect attempts after a lost transport
+``cyproton.client.credit.stalls``         {stall}       sends that left their link without credit
+========================================  ============  ======================================================
 
 Message counts carry ``messaging.system`` (``amqp``) and ``messaging.destination.name`` (the
 link's address), as OpenTelemetry's messaging conventions name them. Connections accepted by a
@@ -211,7 +211,7 @@ def _install() -> None:
     _utils.BlockingSender.send = blocking_send  # type: ignore[method-assign]
     for module_name, names in (("proton", {"Sender": Sender}),
                                ("proton.handlers", {"IncomingMessageHandler": IncomingMessageHandler,
-                                                    "OutgoingMessageHandler": OutgoingMessageHandler})):
+                                                        "OutgoingMessageHandler": OutgoingMessageHandler})):
         module = sys.modules.get(module_name)
         if module is not None:
             for name, cls in names.items():
