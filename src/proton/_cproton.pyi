@@ -585,6 +585,10 @@ class IOSource:
     ...
 
 
+class InvalidUTF8Error(DataException, UnicodeDecodeError):
+    ...
+
+
 class ListWriter:
     ...
 

@@ -62,6 +62,8 @@ class Delivery(_cproton.CDelivery):
     encoded: bytes
     transaction: Any
     span: Any
+    #: On a message sent again after a failover (``resend_unsettled``): the delivery it was first.
+    resent_from: "Delivery"
 
     def __init__(self, impl: object = None) -> None:
         raise TypeError("deliveries are made with Sender.send() or Link.delivery()")

@@ -17,7 +17,9 @@ import os
 import queue
 import uuid
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, Union
+from typing import (
+    TYPE_CHECKING, Any, Callable, Deque, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, Union,
+)
 
 from . import _cproton
 from ._condition import Condition
@@ -571,7 +573,7 @@ class _UnsettledLog:
     __slots__ = ("entries",)
 
     def __init__(self) -> None:
-        self.entries: collections.deque = collections.deque()
+        self.entries: Deque[Tuple[Delivery, bytes]] = collections.deque()
 
     def add(self, delivery: Delivery, data: bytes) -> None:
         entries = self.entries
@@ -611,7 +613,7 @@ def _resend_unsettled(connection: Connection) -> int:
                     original = old
                 carried = dict(old.__dict__)
                 old.abort()
-                new = link.delivery(link.delivery_tag())
+                new = link.delivery(link.delivery_tag())  # type: ignore[attr-defined]  # a sender's
                 link.stream(data)
                 link.advance()
                 new.__dict__.update(carried)
@@ -1148,7 +1150,7 @@ class Container(Reactor):
         if handler is not None:
             link.handler = handler
         if sending and getattr(getattr(session.connection, "_overrides", None), "resend_unsettled", False):
-            link._unsettled_log = _UnsettledLog()
+            link._unsettled_log = _UnsettledLog()  # type: ignore[union-attr]  # a sender's
         _apply_link_options(options, link)
         link.open()
         return link

@@ -42,3 +42,5 @@ class ConnectOptions(TypedDict, total=False):
     properties: Optional[Mapping[str, Any]]
     #: This end's container id for this connection (default: the container's).
     container_id: Optional[str]
+    #: cyproton's: after a lost connection, send again on the new one what the peer had not settled.
+    resend_unsettled: Optional[bool]
