@@ -49,3 +49,18 @@ def test_every_example_is_listed() -> None:
             if name.endswith(".py"):
                 found.add(f"{folder}/{name}" if folder else name)
     assert found - listed == set(), f"examples missing from examples/README.md: {sorted(found - listed)}"
+
+
+def test_every_public_module_is_in_the_api_reference() -> None:
+    """A new public module of cyproton (the asyncio API, cyproton.aio, when it lands) gets an automodule
+    entry in docs/api/: this fails until it has one."""
+    reference = ""
+    for name in os.listdir(os.path.join(DOCS, "api")):
+        with open(os.path.join(DOCS, "api", name), encoding="utf-8") as f:
+            reference += f.read()
+    package = os.path.join(ROOT, "src", "cyproton")
+    modules = [name[:-3] for name in os.listdir(package) if name.endswith(".py") and not name.startswith("_")]
+    modules += [name for name in os.listdir(package) if os.path.isdir(os.path.join(package, name))
+                and not name.startswith("_") and os.path.exists(os.path.join(package, name, "__init__.py"))]
+    undocumented = [m for m in modules if m not in ("demo", "bench") and f"cyproton.{m}" not in reference]
+    assert not undocumented, f"add these to docs/api/cyproton.md: {undocumented}"

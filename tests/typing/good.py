@@ -80,3 +80,7 @@ def run() -> None:
     handler = Echo("amqp://127.0.0.1:5672")
     Container(handler).run()
     print(blocking(Url("amqp://127.0.0.1:5672")), tls(), handler.bodies)
+
+
+# The asyncio API (cyproton.aio) is typed the same way when it lands: its coroutines go here, used as
+# an application uses them (connect, send, receive), so that mypy --strict checks them like the rest.
