@@ -23,7 +23,7 @@ name                                      unit          counts
                                                         ``cyproton.delivery.outcome`` (accepted, rejected,
                                                         released, modified, or none)
 ``cyproton.client.sent.bytes``            By            encoded size of the messages sent
-``cyproton.client.received.bytes``        By            encoded size of the messages taken
+``cyproton.client.received.bytes``        By            encoded size of the messages taken (encoded again)
 ``cyproton.client.connections.opened``    {connection}  connections made by ``connect()`` that opened
 ``cyproton.client.connections.closed``    {connection}  their transports that closed (each lost one too)
 ``cyproton.client.reconnects``            {attempt}     reconnect attempts after a lost transport
@@ -113,10 +113,18 @@ def enable_from_environment() -> None:
         log.warning("%s is set but metrics are off: %s", ENV_SWITCH, missing)
 
 
+_attribute_sets: Dict[Optional[str], Dict[str, str]] = {}
+
+
 def _attributes(address: Optional[str]) -> Dict[str, str]:
-    found = {"messaging.system": SYSTEM}
-    if address:
-        found["messaging.destination.name"] = str(address)
+    """The attributes of a count for ``address`` (one dict per address, made once: never change it)."""
+    found = _attribute_sets.get(address)
+    if found is None:
+        found = {"messaging.system": SYSTEM}
+        if address:
+            found["messaging.destination.name"] = str(address)
+        if len(_attribute_sets) < 10000:       # addresses made up per request (reply queues) are not kept
+            _attribute_sets[address] = found
     return found
 
 
@@ -139,7 +147,10 @@ def _install() -> None:
         def send(self, obj: Any, tag: Any = None) -> Any:
             delivery = super().send(obj, tag)
             if isinstance(obj, Message):
-                attributes = _attributes(self.target.address)
+                # kept with the link (its attribute dict lives with the engine object)
+                attributes = self.__dict__.get("_cyproton_metrics")
+                if attributes is None:
+                    attributes = self.__dict__["_cyproton_metrics"] = _attributes(self.target.address)
                 sent.add(1, attributes)
                 sent_bytes.add(delivery.pending, attributes)
                 if self.credit <= 0:
@@ -149,17 +160,17 @@ def _install() -> None:
     base_incoming = _handlers.IncomingMessageHandler
 
     class IncomingMessageHandler(base_incoming):  # type: ignore[valid-type,misc]
-        """The incoming half of :class:`MessagingHandler`, counting each complete message it takes."""
+        """The incoming half of :class:`MessagingHandler`, counting each complete message it takes.
 
-        def on_delivery(self, event: Any) -> None:
-            delivery = event.delivery
+        Only ``on_message`` is overridden, so deliveries are still read and settled in compiled code;
+        the size counted is that of the message encoded again (the bytes it came in are not kept)."""
+
+        def on_message(self, event: Any) -> None:
             link = event.link
-            if (link is not None and link.is_receiver and delivery is not None and delivery.readable
-                    and not delivery.partial and not delivery.aborted):
-                attributes = _attributes(link.source.address or link.target.address)
-                consumed.add(1, attributes)
-                received_bytes.add(delivery.pending, attributes)
-            super().on_delivery(event)
+            attributes = _attributes(link.source.address or link.target.address)
+            consumed.add(1, attributes)
+            received_bytes.add(len(event.message.encode()), attributes)
+            super().on_message(event)
 
     base_outgoing = _handlers.OutgoingMessageHandler
 
@@ -169,8 +180,7 @@ def _install() -> None:
         def on_settled(self, event: Any) -> None:
             link = event.link
             attributes = _attributes(link.target.address if link is not None else None)
-            attributes["cyproton.delivery.outcome"] = _outcome(event.delivery.remote_state)
-            settled.add(1, attributes)
+            settled.add(1, {**attributes, "cyproton.delivery.outcome": _outcome(event.delivery.remote_state)})
             super().on_settled(event)
 
     base_connector = _reactor._Connector
@@ -197,10 +207,10 @@ def _install() -> None:
         try:
             delivery = plain_blocking_send(self, msg, timeout, error_states)
         except _utils.SendException as refused:
-            settled.add(1, dict(attributes, **{"cyproton.delivery.outcome": _outcome(_state(refused.state))}))
+            settled.add(1, {**attributes, "cyproton.delivery.outcome": _outcome(_state(refused.state))})
             raise
         if self.link.snd_settle_mode != _endpoints.Link.SND_SETTLED:
-            settled.add(1, dict(attributes, **{"cyproton.delivery.outcome": _outcome(delivery.remote_state)}))
+            settled.add(1, {**attributes, "cyproton.delivery.outcome": _outcome(delivery.remote_state)})
         return delivery
 
     _cproton.register_engine_types(Sender=Sender)
