@@ -26,7 +26,8 @@ FUZZ_TIME ?= 600
 FUZZ_DIR := build/fuzz
 
 .PHONY: demo test bench dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel wheel-tools \
-        bench-wheel fuzz-codec fuzz-build fuzz-transport test-cluster cluster-up cluster-down cluster-deps
+        bench-wheel fuzz-codec fuzz-build fuzz-transport test-cluster cluster-up cluster-down cluster-deps \
+        dev-tools docs stub
 
 # where `make cluster-up` keeps its 3-node RabbitMQ cluster (state, logs, cluster.env with the URLs)
 CLUSTER_DIR ?= build/cluster/rabbitmq
@@ -34,7 +35,7 @@ CLUSTER_DIR ?= build/cluster/rabbitmq
 demo: install
 	$(VPY) -m cyproton.demo
 
-test: system-test-deps install ref-venv $(STAMP)/atheris
+test: system-test-deps install ref-venv $(STAMP)/atheris dev-tools
 	$(VPY) -m pytest -q -p no:cacheprovider tests
 
 # Failover across a 3-node RabbitMQ cluster, cyproton and python-qpid-proton side by side (a few minutes);
@@ -52,6 +53,16 @@ cluster-down:
 # pika (AMQP 0-9-1) declares the quorum queues; a .venv made before it was on the list gets it here
 cluster-deps: $(VPY)
 	@$(VPY) -c "import pika" 2>/dev/null || $(VPY) -m pip install -q pika
+
+# The API reference and user guide (docs/), HTML into build/docs; warnings are errors. tests/test_docs.py
+# builds it too, so make test covers it.
+docs: install dev-tools
+	$(VPY) -m sphinx -W --keep-going -q -b html docs build/docs
+	@echo "docs: build/docs/index.html"
+
+# Rewrites src/proton/_cproton.pyi from the compiled module (tests/test_sourcecode.py fails while it is stale).
+stub: dev
+	PYTHONPATH=src $(VPY) scripts/gen_cproton_stub.py
 
 bench: install ref-venv
 	$(VPY) bench/run.py
@@ -91,7 +102,7 @@ fuzz-transport: install
 		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # A development build in the source tree (PYTHONPATH=src), for quick iteration.
-dev: system-deps $(VPY)
+dev: system-deps $(VPY) dev-tools
 	PYTHON=$(VPY) scripts/dev_build.sh
 
 install: system-deps $(VPY)
@@ -127,6 +138,15 @@ fuzz-codec: fuzz-build
 		print(glob.glob(os.path.join(os.path.dirname(atheris.__file__), "core_with_libfuzzer*.so"))[0])')" \
 		$(VPY) tests/fuzz/fuzz_codec.py -max_total_time=$(FUZZ_TIME) -max_len=1024 -timeout=20 \
 		-print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/artifacts/ $(FUZZ_DIR)/corpus-codec tests/fuzz/corpus/codec
+
+# The checkers and the documentation builder the tests run (tests/test_sourcecode.py, tests/test_docs.py),
+# added to an existing .venv too.
+DEV_TOOLS := "mypy>=1.10" "ruff>=0.5" "sphinx>=7" "myst-parser>=2"
+dev-tools: $(STAMP)/dev-tools
+
+$(STAMP)/dev-tools: $(VPY)
+	$(VPY) -m pip install -q $(DEV_TOOLS)
+	@mkdir -p $(STAMP) && touch $@
 
 system-deps: $(STAMP)/apt-build
 system-test-deps: $(STAMP)/apt-test

@@ -4,12 +4,39 @@
 # The transport (the AMQP protocol engine of one connection), its SASL and TLS layers, and
 # the engine's log output. Engine log lines go through one sink here: it removes SASL
 # secrets (the initial response of sasl-init carries a PLAIN password) before anything is
-# printed or handed to a user's tracer.
+# printed or handed to a user's tracer. A transport's tracer gets every line; otherwise a line
+# goes to the Python logger "proton.engine.<subsystem>" when the application has configured
+# logging to show it (a handler that is not a NullHandler, and the level enabled), else frame
+# traces and debug lines go to stderr, as in python-qpid-proton.
 
 import logging as _logging
 import re as _re
 
 cdef object _engine_log = _logging.getLogger("proton")
+cdef dict _engine_loggers = {}
+# Transports whose next RAW lines (PN_LOG raw dumps) are the bytes of a sasl-init or sasl-response
+# frame: the engine logs a frame's FRAME line, then its RAW rows, so the rows up to the transport's
+# next FRAME line carry the credentials in hex and ASCII, and are redacted.
+cdef set _raw_secret = set()
+
+
+cdef object _configured_logger(str subsystem, int level):
+    """The logger for an engine line of ``subsystem`` at Python ``level``, when logging is set up to
+    show it; None when it is not (then the line goes where python-qpid-proton sends it)."""
+    logger = _engine_loggers.get(subsystem)
+    if logger is None:
+        logger = _engine_loggers[subsystem] = _logging.getLogger("proton.engine." + subsystem.lower())
+    if not logger.isEnabledFor(level):
+        return None
+    current = logger
+    while current is not None:
+        for handler in current.handlers:
+            if not isinstance(handler, _logging.NullHandler):
+                return logger
+        if not current.propagate:
+            return None
+        current = current.parent
+    return None
 cdef object _SECRET = _re.compile(r"(initial-response=)(b?\"(?:[^\"\\]|\\.)*\"|[^,\]\s]+)")
 cdef object _SECRET2 = _re.compile(r"(@sasl-(?:init|response)\(\d+\) \[[^\]]*?, )(b?\"(?:[^\"\\]|\\.)*\")")
 
@@ -35,21 +62,39 @@ cdef void _log_sink(intptr_t context, c_logger.pn_log_subsystem_t subsystem, c_l
     cdef pn_transport_t *t = <pn_transport_t *>context
     try:
         text = redact(PyUnicode_DecodeUTF8(message, strlen(message), "replace"))
+        if level & c_logger.PN_LEVEL_RAW:
+            if <size_t>t in _raw_secret:
+                text = text.split(":", 1)[0] + ": <redacted: part of a SASL frame carrying credentials>"
+        elif level & c_logger.PN_LEVEL_FRAME:
+            if "@sasl-init" in text or "@sasl-response" in text:
+                _raw_secret.add(<size_t>t)
+            elif _raw_secret:
+                _raw_secret.discard(<size_t>t)
         level_name = c_logger.pn_logger_level_name(level).decode()
         tracer = record_get(c_transport.pn_transport_attachments(t), TRACER_KEY) if t != NULL else None
         if tracer is not None:
             # the text a tracer receives, as python-qpid-proton gives it: "FRAME: 0 -> @open(16) ..."
             tracer(wrap_transport(t), "%s: %s" % (level_name, text))
+            return
+        subsystem_name = c_logger.pn_logger_subsystem_name(subsystem).decode()
+        if level & (c_logger.PN_LEVEL_CRITICAL | c_logger.PN_LEVEL_ERROR):
+            py_level = _logging.ERROR
+        elif level & c_logger.PN_LEVEL_WARNING:
+            py_level = _logging.WARNING
+        elif level & c_logger.PN_LEVEL_INFO:
+            py_level = _logging.INFO
+        else:
+            py_level = _logging.DEBUG
+        logger = _configured_logger(subsystem_name, py_level)
+        if logger is not None:
+            logger.log(py_level, "[0x%x]: %s: %s", <size_t>t, level_name, text)
         elif level & (c_logger.PN_LEVEL_FRAME | c_logger.PN_LEVEL_RAW | c_logger.PN_LEVEL_TRACE
                       | c_logger.PN_LEVEL_DEBUG):
             import sys
-            sys.stderr.write("[0x%x]: %s:%s:%s\n" % (<size_t>t, c_logger.pn_logger_subsystem_name(subsystem).decode(),
-                                                    level_name, text))
+            sys.stderr.write("[0x%x]: %s:%s:%s\n" % (<size_t>t, subsystem_name, level_name, text))
             sys.stderr.flush()
-        elif level & (c_logger.PN_LEVEL_CRITICAL | c_logger.PN_LEVEL_ERROR):
-            _engine_log.error("%s", text)
-        elif level & c_logger.PN_LEVEL_WARNING:
-            _engine_log.warning("%s", text)
+        elif py_level >= _logging.WARNING:
+            _engine_log.log(py_level, "%s", text)
         else:
             _engine_log.debug("%s", text)
     except BaseException:

@@ -12,9 +12,9 @@ its requests with ``reply_to`` set to that queue's address and prints each answe
 
 import argparse
 import sys
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -29,7 +29,7 @@ class Caller(MessagingHandler):
         self.url = url
         self.address = address
         self.unsent = list(requests)
-        self.waiting = {}  # correlation id -> request text
+        self.waiting: Dict[Any, str] = {}  # correlation id -> request text
         self.timeout = timeout
         self.requests: Optional[Any] = None
         self.inbox: Optional[Any] = None
@@ -37,19 +37,19 @@ class Caller(MessagingHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         container = event.container
         connection = container.connect(self.url)
         self.requests = container.create_sender(connection, self.address)
         self.inbox = container.create_receiver(connection, None, dynamic=True)
         self.guard = container.schedule(self.timeout, self)
 
-    def on_link_opened(self, event: Any) -> None:
+    def on_link_opened(self, event: Event) -> None:
         if event.receiver is not None and event.receiver == self.inbox:
             self.reply_to = event.receiver.remote_source.address
             self.send_requests()
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         self.send_requests()
 
     def send_requests(self) -> None:
@@ -62,7 +62,7 @@ class Caller(MessagingHandler):
             self.waiting[number] = text
             sender.send(Message(id=number, reply_to=self.reply_to, body=text))
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         answer = event.message
         question = self.waiting.pop(answer.correlation_id, None)
         print(f"asked {question!r}, the service said {answer.body!r}")
@@ -72,7 +72,7 @@ class Caller(MessagingHandler):
                 self.guard.cancel()
             event.connection.close()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{len(self.waiting) + len(self.unsent)} requests unanswered after {self.timeout:g}s",
               file=sys.stderr)
         event.container.stop()

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from typing import Any, Optional
 
+from proton import Event
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -42,12 +43,12 @@ class InboxWriter(MessagingHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         connection = event.container.connect(self.url)
         event.container.create_receiver(connection, self.address)
         self.guard = event.container.schedule(self.timeout, self)
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         body = event.message.body
         row_id = int(body["id"])
         with self.db:
@@ -65,7 +66,7 @@ class InboxWriter(MessagingHandler):
                 self.guard.cancel()
             event.connection.close()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"stored {self.stored} of {self.count} rows within {self.timeout:g}s", file=sys.stderr)
         event.container.stop()
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from typing import Any, Dict, List, Optional, Tuple
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -52,7 +52,7 @@ class OutboxSender(MessagingHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         if not self.pending:
             print("nothing left to send")
             self.status = 0
@@ -61,13 +61,13 @@ class OutboxSender(MessagingHandler):
         event.container.create_sender(connection, self.address)
         self.guard = event.container.schedule(self.timeout, self)
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         while self.pending and event.sender.credit > 0:
             row_id, item = self.pending.pop(0)
             delivery = event.sender.send(Message(id=row_id, body={"id": row_id, "item": item}))
             self.in_flight[delivery] = row_id
 
-    def on_accepted(self, event: Any) -> None:
+    def on_accepted(self, event: Event) -> None:
         row_id = self.in_flight.pop(event.delivery)
         with self.db:
             self.db.execute("UPDATE outbox SET sent = 1 WHERE id = ?", (row_id,))
@@ -78,11 +78,11 @@ class OutboxSender(MessagingHandler):
                 self.guard.cancel()
             event.connection.close()
 
-    def on_rejected(self, event: Any) -> None:
+    def on_rejected(self, event: Event) -> None:
         row_id = self.in_flight.pop(event.delivery)
         print(f"row {row_id} was rejected; it stays unsent", file=sys.stderr)
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{len(self.in_flight) + len(self.pending)} rows still unsent after {self.timeout:g}s",
               file=sys.stderr)
         event.container.stop()

@@ -14,6 +14,7 @@ import argparse
 import sys
 from typing import Any, Optional
 
+from proton import Event
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -31,12 +32,12 @@ class ListeningReceiver(MessagingHandler):
         self.received = 0
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         self.listener = event.container.listen(self.listen)
         self.guard = event.container.schedule(self.timeout, self)
         print(f"listening on {self.listen}", flush=True)
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         self.received += 1
         print(event.message.body)
         if self.received == self.count:
@@ -46,13 +47,13 @@ class ListeningReceiver(MessagingHandler):
             # The accept for this last message is sent before the connection closes.
             event.connection.close()
 
-    def on_connection_closed(self, event: Any) -> None:
+    def on_connection_closed(self, event: Event) -> None:
         # With the listener gone nothing is left to wait for; stopping now spares the loop its
         # idle wait before it notices that.
         if self.status == 0:
             event.container.stop()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{self.received} of {self.count} messages within {self.timeout:g}s", file=sys.stderr)
         self.guard = None
         self.stop_listening()

@@ -14,7 +14,7 @@ import argparse
 import sys
 from typing import Any, Optional
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -33,19 +33,19 @@ class ListeningSender(MessagingHandler):
         self.accepted = 0
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         self.listener = event.container.listen(self.listen)
         self.guard = event.container.schedule(self.timeout, self)
         print(f"listening on {self.listen}", flush=True)
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         sender = event.sender
         while sender.credit > 0 and self.next_number <= self.count:
             number = self.next_number
             sender.send(Message(id=number, body={"n": number, "square": number * number}))
             self.next_number += 1
 
-    def on_accepted(self, event: Any) -> None:
+    def on_accepted(self, event: Event) -> None:
         self.accepted += 1
         if self.accepted == self.count:
             print(f"all {self.count} messages accepted")
@@ -53,13 +53,13 @@ class ListeningSender(MessagingHandler):
             self.stop_listening()
             event.connection.close()
 
-    def on_connection_closed(self, event: Any) -> None:
+    def on_connection_closed(self, event: Event) -> None:
         # With the listener gone nothing is left to wait for; stopping now spares the loop its
         # idle wait before it notices that.
         if self.status == 0:
             event.container.stop()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{self.accepted} of {self.count} accepted within {self.timeout:g}s", file=sys.stderr)
         self.guard = None
         self.stop_listening()

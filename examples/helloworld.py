@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import Any, Optional
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -31,7 +31,7 @@ class RoundTrip(MessagingHandler):
         self.status = 1
         self.guard: Optional[Any] = None
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         container = event.container
         connection = container.connect(self.url)
         # Receiver first, so the greeting has somewhere to go as soon as it reaches the broker.
@@ -39,19 +39,19 @@ class RoundTrip(MessagingHandler):
         container.create_sender(connection, self.address)
         self.guard = container.schedule(self.timeout, self)
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         if self.sent:
             return
         event.sender.send(Message(body=self.greeting))
         self.sent = True
         print(f"sent: {self.greeting}")
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         print(f"received: {event.message.body}")
         self.status = 0
         self.finish(event.connection)
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"no greeting came back within {self.timeout:g}s", file=sys.stderr)
         self.guard = None
         self.finish(None, event.container)

@@ -14,7 +14,7 @@ import socket
 import sys
 from typing import Any, Optional, Tuple
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -43,26 +43,26 @@ class SelfTalk(MessagingHandler):
         self.sent = False
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         container = event.container
         self.listener = container.listen(self.endpoint)
         print(f"listening on {self.endpoint}")
         container.create_sender(f"amqp://{self.endpoint}/greetings")
         self.guard = container.schedule(self.timeout, self)
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         if not self.sent:
             event.sender.send(Message(body="Hello, world!"))
             self.sent = True
             print("sent: Hello, world!")
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         # Only the accepted end has a receiver, so this runs on the listener's side.
         print(f"received: {event.message.body}")
         self.status = 0
         self.shut_down(event.connection)
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"the greeting did not arrive within {self.timeout:g}s", file=sys.stderr)
         self.guard = None
         self.shut_down(None)

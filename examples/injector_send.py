@@ -15,7 +15,7 @@ import time
 from collections import deque
 from typing import Any, Deque, Optional
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import ApplicationEvent, Container, EventInjector
 
@@ -47,7 +47,7 @@ class ThreadFedSender(MessagingHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         container = event.container
         container.selectable(self.injector)
         connection = container.connect(self.url)
@@ -56,16 +56,16 @@ class ThreadFedSender(MessagingHandler):
         self.worker = threading.Thread(target=produce, args=(self.injector, self.count, self.pause), daemon=True)
         self.worker.start()
 
-    def on_item_ready(self, event: Any) -> None:
+    def on_item_ready(self, event: ApplicationEvent) -> None:
         self.waiting.append(event.subject)
         self.send_waiting()
 
-    def on_producer_finished(self, event: Any) -> None:
+    def on_producer_finished(self, event: Event) -> None:
         self.finished = True
         print("the worker thread has finished")
         self.check_done(event)
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         self.send_waiting()
 
     def send_waiting(self) -> None:
@@ -75,11 +75,11 @@ class ThreadFedSender(MessagingHandler):
             sender.send(Message(body=text))
             print(f"sent {text}")
 
-    def on_accepted(self, event: Any) -> None:
+    def on_accepted(self, event: Event) -> None:
         self.accepted += 1
         self.check_done(event)
 
-    def check_done(self, event: Any) -> None:
+    def check_done(self, event: Event) -> None:
         if not self.finished or self.accepted < self.count:
             return
         print(f"all {self.count} items accepted")
@@ -90,7 +90,7 @@ class ThreadFedSender(MessagingHandler):
         assert self.sender is not None
         self.sender.connection.close()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{self.accepted} of {self.count} items accepted within {self.timeout:g}s", file=sys.stderr)
         self.injector.close()
         event.container.stop()

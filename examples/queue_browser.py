@@ -18,6 +18,7 @@ import sys
 import time
 from typing import Any, Optional
 
+from proton import Event
 from proton.handlers import MessagingHandler
 from proton.reactor import Container, Copy
 
@@ -36,14 +37,14 @@ class Browser(MessagingHandler):
         self.connection: Optional[Any] = None
         self.timer: Optional[Any] = None
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         container = event.container
         self.connection = container.connect(self.url)
         container.create_receiver(self.connection, self.address, options=Copy())
         self.last_seen = time.monotonic()
         self.timer = container.schedule(self.idle, self)
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         if self.connection is None:     # copies still in flight after we decided to stop
             return
         self.shown += 1
@@ -52,7 +53,7 @@ class Browser(MessagingHandler):
         if self.count and self.shown >= self.count:
             self.finish()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         self.timer = None
         quiet_for = time.monotonic() - self.last_seen
         if quiet_for >= self.idle:

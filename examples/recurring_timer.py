@@ -12,8 +12,8 @@ tick has not scheduled another::
 import argparse
 import sys
 import time
-from typing import Any
 
+from proton import Event
 from proton.reactor import Container
 
 
@@ -26,11 +26,11 @@ class Metronome:
         self.count = 0
         self.began = 0.0
 
-    def on_reactor_init(self, event: Any) -> None:
+    def on_reactor_init(self, event: Event) -> None:
         self.began = time.monotonic()
         event.container.schedule(self.interval, self)
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         self.count += 1
         self.remaining -= 1
         print(f"tick {self.count}")

@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any, Optional
 
+from proton import Event
 from proton.handlers import MessagingHandler
 from proton.reactor import Container, Selector
 
@@ -30,12 +31,12 @@ class PickyReceiver(MessagingHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         connection = event.container.connect(self.url)
         event.container.create_receiver(connection, self.address, options=Selector(self.selector))
         self.guard = event.container.schedule(self.timeout, self)
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         message = event.message
         self.received += 1
         properties = message.properties or {}
@@ -47,7 +48,7 @@ class PickyReceiver(MessagingHandler):
                 self.guard.cancel()
             event.connection.close()
 
-    def on_link_error(self, event: Any) -> None:
+    def on_link_error(self, event: Event) -> None:
         condition = event.link.remote_condition
         print(f"the broker refused the selector: {condition.description if condition else 'no reason given'}",
               file=sys.stderr)
@@ -55,7 +56,7 @@ class PickyReceiver(MessagingHandler):
             self.guard.cancel()
         event.connection.close()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{self.received} of {self.count} messages within {self.timeout:g}s", file=sys.stderr)
         event.container.stop()
 

@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any, Optional
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -32,19 +32,19 @@ class TaggedSender(MessagingHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         connection = event.container.connect(self.url)
         event.container.create_sender(connection, self.address)
         self.guard = event.container.schedule(self.timeout, self)
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         while event.sender.credit > 0 and self.sent < self.count:
             fruit = BASKET[self.sent % len(BASKET)]
             self.sent += 1
             event.sender.send(Message(body=f"{fruit} #{self.sent}",
                                       properties={"fruit": fruit, "weight": self.sent * 10}))
 
-    def on_accepted(self, event: Any) -> None:
+    def on_accepted(self, event: Event) -> None:
         self.accepted += 1
         if self.accepted == self.count:
             print(f"sent {self.count} tagged messages")
@@ -53,7 +53,7 @@ class TaggedSender(MessagingHandler):
                 self.guard.cancel()
             event.connection.close()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{self.accepted} of {self.count} accepted within {self.timeout:g}s", file=sys.stderr)
         event.container.stop()
 

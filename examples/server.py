@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import Any, Optional
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -34,7 +34,7 @@ class MirrorService(MessagingHandler):
         self.answered = 0
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         container = event.container
         connection = container.connect(self.url)
         container.create_receiver(connection, self.address)
@@ -42,7 +42,7 @@ class MirrorService(MessagingHandler):
         self.guard = container.schedule(self.timeout, self)
         print(f"serving requests on {self.address}", flush=True)
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         request = event.message
         if not request.reply_to:
             print(f"ignored a request without reply_to: {request.body!r}")
@@ -53,7 +53,7 @@ class MirrorService(MessagingHandler):
         self.replies.send(Message(address=request.reply_to, correlation_id=correlation, body=mirrored))
         print(f"request {request.body!r} answered with {mirrored!r}")
 
-    def on_accepted(self, event: Any) -> None:
+    def on_accepted(self, event: Event) -> None:
         self.answered += 1
         if self.answered == self.count:
             print(f"answered {self.count} requests")
@@ -62,7 +62,7 @@ class MirrorService(MessagingHandler):
                 self.guard.cancel()
             event.connection.close()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"answered {self.answered} of {self.count} requests within {self.timeout:g}s", file=sys.stderr)
         event.container.stop()
 

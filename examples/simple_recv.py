@@ -10,8 +10,9 @@ Messages are accepted automatically as they are handled. Pair it with ``simple_s
 
 import argparse
 import sys
-from typing import Any, Optional
+from typing import Any, Optional, Set
 
+from proton import Event
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -26,15 +27,15 @@ class Collector(MessagingHandler):
         self.address = address
         self.count = count
         self.timeout = timeout
-        self.seen: set = set()
+        self.seen: Set[Any] = set()
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         event.container.create_receiver(self.url.rstrip("/") + "/" + self.address)
         self.guard = event.container.schedule(self.timeout, self)
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         message = event.message
         key = message.id if message.id is not None else ("anonymous", len(self.seen))
         if key not in self.seen:
@@ -51,7 +52,7 @@ class Collector(MessagingHandler):
             self.guard.cancel()
         connection.close()     # closing the connection also ends the receiver
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"only {len(self.seen)} of {self.count} messages within {self.timeout:g}s", file=sys.stderr)
         event.container.stop()
 

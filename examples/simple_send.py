@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import Any, Optional
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -33,26 +33,26 @@ class BatchSender(MessagingHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         event.container.create_sender(self.url.rstrip("/") + "/" + self.address)
         self.guard = event.container.schedule(self.timeout, self)
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         sender = event.sender
         while sender.credit > 0 and self.next_number <= self.count:
             number = self.next_number
             sender.send(Message(id=number, body={"n": number, "square": number * number}))
             self.next_number += 1
 
-    def on_accepted(self, event: Any) -> None:
+    def on_accepted(self, event: Event) -> None:
         self.accepted += 1
         self.check_done(event)
 
-    def on_rejected(self, event: Any) -> None:
+    def on_rejected(self, event: Event) -> None:
         self.refused += 1
         self.check_done(event)
 
-    def check_done(self, event: Any) -> None:
+    def check_done(self, event: Event) -> None:
         if self.accepted + self.refused < self.count:
             return
         print(f"{self.accepted} of {self.count} messages accepted")
@@ -61,11 +61,11 @@ class BatchSender(MessagingHandler):
             self.guard.cancel()
         event.connection.close()
 
-    def on_disconnected(self, event: Any) -> None:
+    def on_disconnected(self, event: Event) -> None:
         if self.accepted + self.refused < self.count:
             print("disconnected before every message was acknowledged", file=sys.stderr)
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"only {self.accepted} of {self.count} accepted within {self.timeout:g}s", file=sys.stderr)
         event.container.stop()
 

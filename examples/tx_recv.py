@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import Any, List, Optional
 
+from proton import Event
 from proton.handlers import MessagingHandler, TransactionHandler
 from proton.reactor import Container
 
@@ -39,21 +40,21 @@ class BatchAcknowledger(MessagingHandler, TransactionHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         container = event.container
         self.connection = container.connect(self.url)
         self.receiver = container.create_receiver(self.connection, self.address)
         container.declare_transaction(self.connection, handler=self)
         self.guard = container.schedule(self.timeout, self)
 
-    def on_transaction_declared(self, event: Any) -> None:
+    def on_transaction_declared(self, event: Event) -> None:
         self.transaction = event.transaction
         self.batch = []
         self.expected = min(self.batch_size, self.count - self.committed)
         assert self.receiver is not None
         self.receiver.flow(self.expected)     # exactly one batch is let in per transaction
 
-    def on_message(self, event: Any) -> None:
+    def on_message(self, event: Event) -> None:
         if self.transaction is None:
             return
         print(f"got {event.message.body}")
@@ -73,16 +74,16 @@ class BatchAcknowledger(MessagingHandler, TransactionHandler):
         else:
             transaction.commit()
 
-    def on_transaction_committed(self, event: Any) -> None:
+    def on_transaction_committed(self, event: Event) -> None:
         self.committed += len(self.batch)
         print(f"committed {len(self.batch)} acknowledgements ({self.committed} of {self.count})")
         self.next_batch(event)
 
-    def on_transaction_aborted(self, event: Any) -> None:
+    def on_transaction_aborted(self, event: Event) -> None:
         print(f"rolled back {len(self.batch)} acknowledgements; those messages will come again")
         self.next_batch(event)
 
-    def next_batch(self, event: Any) -> None:
+    def next_batch(self, event: Event) -> None:
         if self.committed >= self.count:
             self.status = 0
             if self.guard is not None:
@@ -91,11 +92,11 @@ class BatchAcknowledger(MessagingHandler, TransactionHandler):
         else:
             event.container.declare_transaction(self.connection, handler=self)
 
-    def on_transaction_declare_failed(self, event: Any) -> None:
+    def on_transaction_declare_failed(self, event: Event) -> None:
         print("the broker would not start a transaction", file=sys.stderr)
         event.connection.close()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{self.committed} of {self.count} committed within {self.timeout:g}s", file=sys.stderr)
         event.container.stop()
 

@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import Any, List, Optional
 
-from proton import Message
+from proton import Event, Message
 from proton.handlers import MessagingHandler, TransactionHandler
 from proton.reactor import Container
 
@@ -41,21 +41,21 @@ class BatchCommitter(MessagingHandler, TransactionHandler):
         self.guard: Optional[Any] = None
         self.status = 1
 
-    def on_start(self, event: Any) -> None:
+    def on_start(self, event: Event) -> None:
         container = event.container
         self.connection = container.connect(self.url)
         self.sender = container.create_sender(self.connection, self.address)
         container.declare_transaction(self.connection, handler=self)
         self.guard = container.schedule(self.timeout, self)
 
-    def on_transaction_declared(self, event: Any) -> None:
+    def on_transaction_declared(self, event: Event) -> None:
         self.transaction = event.transaction
         first = self.committed + 1
         self.batch_numbers = list(range(first, min(first + self.batch, self.count + 1)))
         self.unsent = list(self.batch_numbers)
         self.send_what_credit_allows()
 
-    def on_sendable(self, event: Any) -> None:
+    def on_sendable(self, event: Event) -> None:
         self.send_what_credit_allows()
 
     def send_what_credit_allows(self) -> None:
@@ -73,17 +73,17 @@ class BatchCommitter(MessagingHandler, TransactionHandler):
             else:
                 transaction.commit()
 
-    def on_transaction_committed(self, event: Any) -> None:
+    def on_transaction_committed(self, event: Event) -> None:
         self.committed += len(self.batch_numbers)
         print(f"committed a batch of {len(self.batch_numbers)} ({self.committed} of {self.count})")
         self.next_batch(event)
 
-    def on_transaction_aborted(self, event: Any) -> None:
+    def on_transaction_aborted(self, event: Event) -> None:
         # Nothing of the batch reached the queue; the next transaction sends the same numbers.
         print(f"rolled back a batch of {len(self.batch_numbers)}; sending it again")
         self.next_batch(event)
 
-    def next_batch(self, event: Any) -> None:
+    def next_batch(self, event: Event) -> None:
         if self.committed >= self.count:
             self.status = 0
             if self.guard is not None:
@@ -92,11 +92,11 @@ class BatchCommitter(MessagingHandler, TransactionHandler):
         else:
             event.container.declare_transaction(self.connection, handler=self)
 
-    def on_transaction_declare_failed(self, event: Any) -> None:
+    def on_transaction_declare_failed(self, event: Event) -> None:
         print("the broker would not start a transaction", file=sys.stderr)
         event.connection.close()
 
-    def on_timer_task(self, event: Any) -> None:
+    def on_timer_task(self, event: Event) -> None:
         print(f"{self.committed} of {self.count} committed within {self.timeout:g}s", file=sys.stderr)
         event.container.stop()
 

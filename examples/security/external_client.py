@@ -12,19 +12,19 @@ subject, RabbitMQ its common name). Try it against tls_server.py --require-clien
 import argparse
 import sys
 
-from proton import Message, SSLDomain, Url
+from proton import Event, Message, SSLDomain, Url
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
 
 class ExternalClient(MessagingHandler):
-    def __init__(self, options):
+    def __init__(self, options: argparse.Namespace) -> None:
         super().__init__()
         self.options = options
         self.failed = False
         self.sent = False
 
-    def on_start(self, event):
+    def on_start(self, event: Event) -> None:
         o = self.options
         domain = SSLDomain(SSLDomain.MODE_CLIENT)
         domain.set_trusted_ca_db(o.ca)
@@ -33,27 +33,28 @@ class ExternalClient(MessagingHandler):
         conn = event.container.connect(o.url, ssl_domain=domain, allowed_mechs="EXTERNAL", reconnect=False)
         event.container.create_sender(conn, Url(o.url).path or "examples")
 
-    def on_connection_opened(self, event):
+    def on_connection_opened(self, event: Event) -> None:
         transport = event.transport
         print(f"authenticated with {transport.sasl().mech} over {transport.ssl().protocol_name()}, "
               f"server {transport.ssl().get_cert_common_name()}", flush=True)
 
-    def on_sendable(self, event):
+    def on_sendable(self, event: Event) -> None:
         if not self.sent:
             self.sent = True
             event.sender.send(Message(body="hello from a certificate"))
 
-    def on_accepted(self, event):
+    def on_accepted(self, event: Event) -> None:
         print("message accepted", flush=True)
         event.connection.close()
 
-    def on_transport_error(self, event):
+    def on_transport_error(self, event: Event) -> None:
         cond = event.transport.condition
-        print(f"failed: {cond.name}: {cond.description}", file=sys.stderr, flush=True)
+        reason = f"{cond.name}: {cond.description}" if cond is not None else "the connection failed"
+        print(f"failed: {reason}", file=sys.stderr, flush=True)
         self.failed = True
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description="Authenticate with a client certificate (SASL EXTERNAL).")
     p.add_argument("--url", default="amqps://localhost:5671/examples", help="default %(default)s")
     p.add_argument("--ca", required=True, help="the CA that signed the server certificate (PEM)")

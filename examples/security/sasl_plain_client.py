@@ -13,19 +13,19 @@ URL (amqp://alice:alice-secret@host:port) or from --user/--password.
 import argparse
 import sys
 
-from proton import Message, SSLDomain, Url
+from proton import Event, Message, SSLDomain, Url
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
 
 class PlainClient(MessagingHandler):
-    def __init__(self, options):
+    def __init__(self, options: argparse.Namespace) -> None:
         super().__init__()
         self.options = options
         self.failed = False
         self.sent = False
 
-    def on_start(self, event):
+    def on_start(self, event: Event) -> None:
         o = self.options
         domain = None
         if o.ca:
@@ -37,27 +37,28 @@ class PlainClient(MessagingHandler):
                                        allow_insecure_mechs=o.allow_insecure_mechs, **credentials)
         event.container.create_sender(conn, Url(o.url).path or "examples")
 
-    def on_connection_opened(self, event):
+    def on_connection_opened(self, event: Event) -> None:
         transport = event.transport
         print(f"authenticated as {transport.user} with {transport.sasl().mech}"
               f"{' over TLS' if transport.encrypted else ' (no TLS: the password went in clear)'}", flush=True)
 
-    def on_sendable(self, event):
+    def on_sendable(self, event: Event) -> None:
         if not self.sent:
             self.sent = True
             event.sender.send(Message(body=self.options.message))
 
-    def on_accepted(self, event):
+    def on_accepted(self, event: Event) -> None:
         print("message accepted", flush=True)
         event.connection.close()
 
-    def on_transport_error(self, event):
+    def on_transport_error(self, event: Event) -> None:
         cond = event.transport.condition
-        print(f"failed: {cond.name}: {cond.description}", file=sys.stderr, flush=True)
+        reason = f"{cond.name}: {cond.description}" if cond is not None else "the connection failed"
+        print(f"failed: {reason}", file=sys.stderr, flush=True)
         self.failed = True
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description="Authenticate with SASL PLAIN and send a message.")
     p.add_argument("--url", default="amqp://localhost:5672/examples", help="default %(default)s")
     p.add_argument("--user", help="user name (or put it in the URL)")

@@ -12,43 +12,44 @@ the client also checks that the server knows the password. It needs proton built
 import argparse
 import sys
 
-from proton import SASL, Message, Url
+from proton import Event, SASL, Message, Url
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
 
 class ScramClient(MessagingHandler):
-    def __init__(self, options):
+    def __init__(self, options: argparse.Namespace) -> None:
         super().__init__()
         self.options = options
         self.failed = False
         self.sent = False
 
-    def on_start(self, event):
+    def on_start(self, event: Event) -> None:
         o = self.options
         credentials = {k: v for k, v in (("user", o.user), ("password", o.password)) if v}
         conn = event.container.connect(o.url, allowed_mechs=o.mech, reconnect=False, **credentials)
         event.container.create_sender(conn, Url(o.url).path or "examples")
 
-    def on_connection_opened(self, event):
+    def on_connection_opened(self, event: Event) -> None:
         print(f"authenticated as {event.transport.user} with {event.transport.sasl().mech}", flush=True)
 
-    def on_sendable(self, event):
+    def on_sendable(self, event: Event) -> None:
         if not self.sent:
             self.sent = True
             event.sender.send(Message(body=self.options.message))
 
-    def on_accepted(self, event):
+    def on_accepted(self, event: Event) -> None:
         print("message accepted", flush=True)
         event.connection.close()
 
-    def on_transport_error(self, event):
+    def on_transport_error(self, event: Event) -> None:
         cond = event.transport.condition
-        print(f"failed: {cond.name}: {cond.description}", file=sys.stderr, flush=True)
+        reason = f"{cond.name}: {cond.description}" if cond is not None else "the connection failed"
+        print(f"failed: {reason}", file=sys.stderr, flush=True)
         self.failed = True
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description="Authenticate with SASL SCRAM and send a message.")
     p.add_argument("--url", default="amqp://localhost:5672/examples", help="default %(default)s")
     p.add_argument("--user", help="user name (or put it in the URL)")

@@ -13,18 +13,18 @@ Without TLS, mechanisms that send the password in clear (PLAIN) are offered only
 
 import argparse
 
-from proton import SSLDomain, Url
+from proton import Event, SSLDomain, Url
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
 
 class SaslServer(MessagingHandler):
-    def __init__(self, options):
+    def __init__(self, options: argparse.Namespace) -> None:
         super().__init__()
         self.options = options
         self.received = 0
 
-    def on_start(self, event):
+    def on_start(self, event: Event) -> None:
         o = self.options
         domain = None
         if o.cert:
@@ -35,7 +35,7 @@ class SaslServer(MessagingHandler):
         port = getattr(acceptor, "port", None) or url.port  # cyproton tells the port it got for ":0"
         print(f"listening on {'amqps' if domain else 'amqp'}://{url.host}:{port}", flush=True)
 
-    def on_connection_bound(self, event):
+    def on_connection_bound(self, event: Event) -> None:
         # Called for every accepted connection before any byte is read: configure its SASL layer.
         o = self.options
         sasl = event.transport.sasl()
@@ -46,26 +46,26 @@ class SaslServer(MessagingHandler):
         sasl.allow_insecure_mechs = o.allow_insecure_mechs
         event.transport.require_auth(True)  # no ANONYMOUS, no skipping SASL
 
-    def on_connection_opening(self, event):
+    def on_connection_opening(self, event: Event) -> None:
         transport = event.transport
         print(f"connection: user {transport.user} authenticated with {transport.sasl().mech}"
               f"{' over TLS' if transport.encrypted else ''}", flush=True)
 
-    def on_link_opening(self, event):
+    def on_link_opening(self, event: Event) -> None:
         if event.link.is_receiver:
             event.link.target.address = event.link.remote_target.address
 
-    def on_message(self, event):
+    def on_message(self, event: Event) -> None:
         self.received += 1
         print(f"received from {event.transport.user}: {event.message.body}", flush=True)
 
-    def on_transport_closed(self, event):
+    def on_transport_closed(self, event: Event) -> None:
         # Stop once the client that brought the last message has gone (its close frame answered).
         if self.options.count and self.received >= self.options.count:
             event.container.stop()
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description="Authenticate clients against a Cyrus sasldb.")
     p.add_argument("--url", default="amqp://127.0.0.1:5672", help="where to listen (default %(default)s)")
     p.add_argument("--config-dir", required=True, help="directory of the Cyrus configuration file")

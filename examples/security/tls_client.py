@@ -13,19 +13,19 @@ certificate.
 import argparse
 import sys
 
-from proton import Message, SSLDomain, Url
+from proton import Event, Message, SSLDomain, Url
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
 
 class TlsClient(MessagingHandler):
-    def __init__(self, options):
+    def __init__(self, options: argparse.Namespace) -> None:
         super().__init__()
         self.options = options
         self.sent = self.accepted = 0
         self.failed = False
 
-    def on_start(self, event):
+    def on_start(self, event: Event) -> None:
         o = self.options
         domain = SSLDomain(SSLDomain.MODE_CLIENT)
         domain.set_trusted_ca_db(o.ca)
@@ -36,30 +36,31 @@ class TlsClient(MessagingHandler):
         conn = event.container.connect(o.url, ssl_domain=domain, reconnect=False)
         event.container.create_sender(conn, url.path or "examples")
 
-    def on_connection_opened(self, event):
+    def on_connection_opened(self, event: Event) -> None:
         tls = event.transport.ssl()
         print(f"TLS: {tls.protocol_name()} {tls.cipher_name()}")
         print(f"server certificate: {tls.get_cert_subject()} (common name {tls.get_cert_common_name()})")
         print(f"sha256 fingerprint: {tls.get_cert_fingerprint_sha256()}", flush=True)
 
-    def on_sendable(self, event):
+    def on_sendable(self, event: Event) -> None:
         while event.sender.credit and self.sent < self.options.count:
             self.sent += 1
             event.sender.send(Message(body=f"secret message {self.sent}"))
 
-    def on_accepted(self, event):
+    def on_accepted(self, event: Event) -> None:
         self.accepted += 1
         if self.accepted == self.options.count:
             print(f"sent {self.accepted} messages over TLS", flush=True)
             event.connection.close()
 
-    def on_transport_error(self, event):
+    def on_transport_error(self, event: Event) -> None:
         cond = event.transport.condition
-        print(f"failed: {cond.name}: {cond.description}", file=sys.stderr, flush=True)
+        reason = f"{cond.name}: {cond.description}" if cond is not None else "the connection failed"
+        print(f"failed: {reason}", file=sys.stderr, flush=True)
         self.failed = True
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description="Send messages over TLS, verifying the server.")
     p.add_argument("--url", default="amqps://localhost:5671/examples", help="default %(default)s")
     p.add_argument("--ca", required=True, help="the CA to trust (PEM)")

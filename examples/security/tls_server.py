@@ -12,18 +12,18 @@ becomes the authenticated user name (see external_client.py).
 
 import argparse
 
-from proton import SSLDomain, Url
+from proton import Event, SSLDomain, Url
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
 
 class TlsServer(MessagingHandler):
-    def __init__(self, options):
+    def __init__(self, options: argparse.Namespace) -> None:
         super().__init__()
         self.options = options
         self.received = 0
 
-    def on_start(self, event):
+    def on_start(self, event: Event) -> None:
         o = self.options
         domain = SSLDomain(SSLDomain.MODE_SERVER)
         domain.set_credentials(o.cert, o.key, None)
@@ -37,33 +37,33 @@ class TlsServer(MessagingHandler):
         port = getattr(acceptor, "port", None) or url.port  # cyproton tells the port it got for ":0"
         print(f"listening on amqps://{url.host}:{port}", flush=True)
 
-    def on_connection_bound(self, event):
+    def on_connection_bound(self, event: Event) -> None:
         if self.options.mechs:
             event.transport.sasl().allowed_mechs(self.options.mechs)
             event.transport.require_auth(True)
 
-    def on_connection_opening(self, event):
+    def on_connection_opening(self, event: Event) -> None:
         transport = event.transport
         tls = transport.ssl()  # the TLS layer the listener set up for this connection
         print(f"connection: {tls.protocol_name()} {tls.cipher_name()}, "
               f"client certificate: {tls.get_cert_subject() or 'none'}, "
               f"user: {transport.user} ({transport.sasl().mech})", flush=True)
 
-    def on_link_opening(self, event):
+    def on_link_opening(self, event: Event) -> None:
         if event.link.is_receiver:
             event.link.target.address = event.link.remote_target.address
 
-    def on_message(self, event):
+    def on_message(self, event: Event) -> None:
         self.received += 1
         print(f"received: {event.message.body}", flush=True)
 
-    def on_transport_closed(self, event):
+    def on_transport_closed(self, event: Event) -> None:
         # Stop once the client that brought the last message has gone (its close frame answered).
         if self.options.count and self.received >= self.options.count:
             event.container.stop()
 
 
-def main():
+def main() -> None:
     p = argparse.ArgumentParser(description="Accept AMQP over TLS and print what arrives.")
     p.add_argument("--url", default="amqps://127.0.0.1:5671", help="where to listen (default %(default)s)")
     p.add_argument("--cert", required=True, help="server certificate (PEM)")

@@ -96,12 +96,15 @@ from proton.reactor import ApplicationEvent, Container, EventInjector
 
 from .selector import Selector, SelectorError
 
-__all__ = ["Broker", "DEFAULT_ADDRESS", "main"]
+__all__ = ["Broker", "DEFAULT_ADDRESS", "PRODUCT", "STAT_ADDRESS", "main"]
 
 _log = logging.getLogger("cyproton.broker")
 
 #: Where ``cyproton broker`` listens when not told otherwise.
 DEFAULT_ADDRESS = "127.0.0.1:5672"
+#: The broker's statistics node: a message sent there with a ``reply_to`` address is answered with a
+#: map describing the broker (:meth:`Broker.report`), as ``cyproton stat`` asks.
+STAT_ADDRESS = "$cyproton-stat"
 
 _SELECTOR_DESCRIPTORS = (symbol("apache.org:selector-filter:string"), ulong(0x0000468C00000004))
 _DECLARE = (symbol("amqp:declare:list"), ulong(0x31))
@@ -110,6 +113,9 @@ _TXN_DECLARED = 0x33
 _TXN_STATE = 0x34
 _ACCEPTED_OUTCOME = Described(ulong(0x24), [])
 _ANONYMOUS_RELAY = symbol("ANONYMOUS-RELAY")
+_PRODUCT = symbol("product")
+#: The ``product`` connection property the broker announces (``cyproton stat`` looks for it).
+PRODUCT = "cyproton-broker"
 _TOPIC_CAPABILITY = "topic"
 
 # The handler's custom event names (dispatched as on_<name>).
@@ -327,7 +333,32 @@ class _Topic:
                 subscription.publish(entry)
 
 
-_Node = Union[_Queue, _Topic]
+class _StatNode:
+    """The node at :data:`STAT_ADDRESS`: each request that arrives (a message with a ``reply_to``)
+    is answered with :meth:`_BrokerHandler.report` on the queue ``reply_to`` names."""
+
+    __slots__ = ("broker", "name")
+
+    def __init__(self, broker: _BrokerHandler) -> None:
+        self.broker = broker
+        self.name = STAT_ADDRESS
+
+    def publish(self, entry: _Entry) -> None:
+        request = entry.message()
+        if request is None or not request.reply_to:
+            _log.info("broker: a request to %s without reply_to was dropped", STAT_ADDRESS)
+            return
+        reply_queue = self.broker.resolve(request.reply_to, create=False)
+        if reply_queue is None:
+            _log.info("broker: no queue %r to answer a request to %s", request.reply_to, STAT_ADDRESS)
+            return
+        correlation = request.correlation_id if request.correlation_id is not None else request.id
+        reply = Message(body=self.broker.report(), correlation_id=correlation, address=request.reply_to,
+                        subject="stat")
+        reply_queue.publish(self.broker._entry(reply.encode()))
+
+
+_Node = Union[_Queue, _Topic, _StatNode]
 
 
 # -- link roles -----------------------------------------------------------------------------------
@@ -452,6 +483,7 @@ class _BrokerHandler(Handler):
         self.window = broker.credit_window
         self.low_water = max(1, broker.credit_window // 2)
         self.container_id = broker.container_id
+        self.stat_node = _StatNode(self)
         for name in broker.initial_queues:
             self.queues[name] = _Queue(self, name)
         # topics whose plain name (no prefix, no capability) means the topic
@@ -483,7 +515,7 @@ class _BrokerHandler(Handler):
         return address, False
 
     def resolve(self, address: str, capabilities: List[str] = [], create: Optional[bool] = None  # noqa: B006
-                ) -> Optional[_Node]:
+                ) -> Optional[Union[_Queue, _Topic]]:
         """The node for ``address``; made when missing and the broker creates on demand."""
         name, is_topic = self._split(address, capabilities)
         if create is None:
@@ -503,6 +535,47 @@ class _BrokerHandler(Handler):
             name = "tmp/" + uuid.uuid4().hex
             if name not in self.queues:
                 return name
+
+    def report(self) -> Dict[str, Any]:
+        """What ``cyproton stat`` shows: every queue (depth, consumers, browsers, unacknowledged), topic
+        (subscriptions and their backlog), durable subscription, connection (peer, container id,
+        user) with its links (role as the client sees it, address, credit, unacknowledged), and totals."""
+        queues = [{"name": q.name, "depth": len(q.entries), "consumers": len(q.consumers), "browsers": len(q.browsers),
+                   "unacked": sum(len(c.unacked) for c in q.consumers)}
+                  for q in self.queues.values()]
+        topics = [{"name": t.name, "subscriptions": len(t.subscriptions),
+                   "backlog": sum(len(s.entries) for s in t.subscriptions)} for t in self.topics.values()]
+        durable = [{"name": f"{k[0]}/{k[1]}", "depth": len(q.entries), "attached": bool(q.consumers)}
+                   for k, q in self.durable.items()]
+        connections = []
+        link_count = 0
+        for client in self.clients.values():
+            connection = client.connection
+            transport = connection.transport
+            links = []
+            for role in client.roles:
+                link = role.link
+                if isinstance(role, _Inbound):
+                    kind, address = "sender", role.node.name if role.node is not None else "(anonymous relay)"
+                elif isinstance(role, _Outbound):
+                    kind = "receiver"
+                    address = role.topic.name if role.topic is not None else role.queue.name
+                else:
+                    kind, address = "coordinator", "(transactions)"
+                entry = {"name": link.name, "role": kind, "address": address, "credit": int(link.credit)}
+                if isinstance(role, _Outbound):
+                    entry["unacked"] = len(role.unacked)
+                    entry["browse"] = role.browse
+                links.append(entry)
+            link_count += len(links)
+            connections.append({"container_id": client.container_id, "peer": connection.connected_address or "",
+                                "user": (transport.user if transport is not None else None) or "", "links": links})
+        return {
+            "container_id": self.container_id,
+            "queues": queues, "topics": topics, "durable_subscriptions": durable, "connections": connections,
+            "totals": {"queues": len(queues), "messages": sum(q["depth"] for q in queues), "topics": len(topics),
+                       "connections": len(connections), "links": link_count, "transactions": len(self.txns)},
+        }
 
     def _entry(self, payload: bytes) -> _Entry:
         self.seq += 1
@@ -528,6 +601,7 @@ class _BrokerHandler(Handler):
             if connection.state & Endpoint.LOCAL_UNINIT:
                 connection.container = self.container_id
                 connection.offered_capabilities = [_ANONYMOUS_RELAY]
+                connection.properties = {_PRODUCT: PRODUCT}
                 connection.open()
         except Exception:
             self._fault(event, "connection open")
@@ -630,6 +704,8 @@ class _BrokerHandler(Handler):
         if target.dynamic:
             dynamic_name = self._dynamic_name()
             node = self.queues[dynamic_name] = _Queue(self, dynamic_name)
+        elif target.address == STAT_ADDRESS:
+            node = self.stat_node
         elif target.address:
             node = self.resolve(target.address, _capabilities(target))
             if node is None:
@@ -1267,6 +1343,11 @@ class Broker:
                 "unacked": sum(len(r.unacked) for r in h.roles.values() if isinstance(r, _Outbound)),
             }
         return dict(self.call(snapshot))
+
+    def report(self) -> Dict[str, Any]:
+        """Everything ``cyproton stat`` shows (queues, topics, durable subscriptions, connections with
+        their links, totals), as one dict of plain values; see also :meth:`stats`."""
+        return dict(self.call(lambda h: h.report()))
 
     def declare_queue(self, name: str) -> None:
         """Make queue ``name`` exist (also with ``auto_create=False``); before or after :meth:`start`."""

@@ -33,18 +33,18 @@ booleans only with ``=`` and ``<>`` against their own kind, and any other mix co
 
 Header fields a selector can name, and the message field each one reads:
 
-==================  =======================================================================
-``JMSMessageID``    ``id`` (as a string)
-``JMSCorrelationID`` ``correlation_id`` (as a string)
-``JMSPriority``     ``priority`` (4 when the message does not say)
-``JMSTimestamp``    ``creation_time`` in milliseconds, NULL when not set
-``JMSDeliveryMode`` ``'PERSISTENT'`` when ``durable``, else ``'NON_PERSISTENT'``
-``JMSType``         the ``x-opt-jms-type`` message annotation, else ``subject``
-``JMSExpiration``   ``expiry_time`` in milliseconds, 0 when not set
-``JMSXUserID``      ``user_id`` (decoded as UTF-8)
-``JMSXGroupID``     ``group_id``
-``JMSXGroupSeq``    ``group_sequence``
-==================  =======================================================================
+=====================  =======================================================================
+``JMSMessageID``       ``id`` (as a string)
+``JMSCorrelationID``   ``correlation_id`` (as a string)
+``JMSPriority``        ``priority`` (4 when the message does not say)
+``JMSTimestamp``       ``creation_time`` in milliseconds, NULL when not set
+``JMSDeliveryMode``    ``'PERSISTENT'`` when ``durable``, else ``'NON_PERSISTENT'``
+``JMSType``            the ``x-opt-jms-type`` message annotation, else ``subject``
+``JMSExpiration``      ``expiry_time`` in milliseconds, 0 when not set
+``JMSXUserID``         ``user_id`` (decoded as UTF-8)
+``JMSXGroupID``        ``group_id``
+``JMSXGroupSeq``       ``group_sequence``
+=====================  =======================================================================
 
 Any other name is looked up in the application properties.
 """

@@ -43,6 +43,12 @@ log = logging.getLogger("proton")
 if not logconfigfile:
     log.addHandler(handler)
 
+# Optional OpenTelemetry metrics (proton._metrics): not even imported unless asked for.
+if os.environ.get("CYPROTON_METRICS"):
+    from . import _metrics as _metrics_switch
+
+    _metrics_switch.enable_from_environment()
+
 __all__ = [
     "Collector", "Condition", "Connection", "Delivery", "Disposition", "Endpoint", "Event", "EventType",
     "Handler", "Link", "Receiver", "SASL", "SSL", "SSLDomain", "SSLSessionDetails", "Sender", "Session",

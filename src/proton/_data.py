@@ -451,7 +451,7 @@ class SymbolList(list[Any]):
     :param raise_on_error: refuse non-string items (default) or keep them.
     """
 
-    def __init__(self, t: Optional[List[Any]] = None, raise_on_error: bool = True) -> None:
+    def __init__(self, t: Optional[Union[str, List[Any]]] = None, raise_on_error: bool = True) -> None:
         super().__init__()
         self.raise_on_error = raise_on_error
         if isinstance(t, str):

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from . import _cproton
 
@@ -55,6 +55,15 @@ class Delivery(_cproton.CDelivery):
     REJECTED = DispositionType.REJECTED
     RELEASED = DispositionType.RELEASED
     MODIFIED = DispositionType.MODIFIED
+
+    # Set on some deliveries and kept with the engine object (declared for the type checker only: a
+    # class attribute would hide the per-object value): the bytes a received message came in, the
+    # transaction it belongs to, the tracing span of a sent message.
+    encoded: bytes
+    transaction: Any
+    span: Any
+    #: On a message sent again after a failover (``resend_unsettled``): the delivery it was first.
+    resent_from: "Delivery"
 
     def __init__(self, impl: object = None) -> None:
         raise TypeError("deliveries are made with Sender.send() or Link.delivery()")

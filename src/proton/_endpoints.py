@@ -10,7 +10,7 @@ seen by the other.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type, TypeVar, Union
 
 from . import _cproton
 from ._condition import Condition
@@ -37,6 +37,11 @@ class Endpoint:
     #: The condition to send when this end closes (a :class:`Condition`), or None.
     condition: Optional[Condition] = None
 
+    if TYPE_CHECKING:
+        @property
+        def state(self) -> int:
+            """Local and remote state flags (each subclass's compiled base provides it)."""
+
     # Connection, Session and Link provide these from their compiled bases; these definitions
     # only document them for the mixin itself.
     @property
@@ -54,7 +59,10 @@ class Endpoint:
         return None
 
 
-def _same(impl: Any, cls: type) -> Any:
+_W = TypeVar("_W")
+
+
+def _same(impl: Any, cls: Type[_W]) -> Optional[_W]:
     return impl if isinstance(impl, cls) else None
 
 
@@ -81,6 +89,14 @@ class Connection(_cproton.CConnection, Endpoint):
     properties_dict: Optional[PropertyDict] = None
     #: The URL the connection was made to (set by the container).
     url: Any = None
+
+    # Set by the container on its connections and kept with the engine object (declared for the
+    # type checker only: a class attribute would hide the per-object value).
+    _container: Any
+    _acceptor: Any
+    _overrides: Any
+    _session_policy: Any
+    _txn_ctrl: Any
 
     def __init__(self, impl: Any = None) -> None:
         self._new_engine_object()
@@ -141,6 +157,9 @@ class Connection(_cproton.CConnection, Endpoint):
 
 class Session(_cproton.CSession, Endpoint):
     """A session: an ordered channel within a connection that carries links."""
+
+    #: The session the container's default policy made (kept with the engine object).
+    _container_default: Any
 
     def __init__(self, impl: Any) -> None:
         raise TypeError("sessions are made with Connection.session()")

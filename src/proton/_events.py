@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import Any, Dict, Optional
+from typing import Any, ClassVar, Dict, Optional, cast
 
 from . import _cproton
 from ._handler import Handler
@@ -22,6 +22,9 @@ class EventType:
     """
 
     TYPES: Dict[int, EventType] = {}
+    name: str
+    number: int
+    method: str
     _lock = threading.Lock()
     _next_extended = itertools.count(10000)
 
@@ -107,6 +110,51 @@ class Event(EventBase):
 
     handler = _cproton.CEvent.handler
 
+    #: The transaction of a delivery's outcome (set on the events a transaction handler gets).
+    transaction: Any
+    # The event types (set below, from the engine's and the loop's lists), declared for type checkers.
+    TIMER_TASK: ClassVar[EventType]
+    CONNECTION_INIT: ClassVar[EventType]
+    CONNECTION_BOUND: ClassVar[EventType]
+    CONNECTION_UNBOUND: ClassVar[EventType]
+    CONNECTION_LOCAL_OPEN: ClassVar[EventType]
+    CONNECTION_REMOTE_OPEN: ClassVar[EventType]
+    CONNECTION_LOCAL_CLOSE: ClassVar[EventType]
+    CONNECTION_REMOTE_CLOSE: ClassVar[EventType]
+    CONNECTION_FINAL: ClassVar[EventType]
+    SESSION_INIT: ClassVar[EventType]
+    SESSION_LOCAL_OPEN: ClassVar[EventType]
+    SESSION_REMOTE_OPEN: ClassVar[EventType]
+    SESSION_LOCAL_CLOSE: ClassVar[EventType]
+    SESSION_REMOTE_CLOSE: ClassVar[EventType]
+    SESSION_FINAL: ClassVar[EventType]
+    LINK_INIT: ClassVar[EventType]
+    LINK_LOCAL_OPEN: ClassVar[EventType]
+    LINK_REMOTE_OPEN: ClassVar[EventType]
+    LINK_LOCAL_CLOSE: ClassVar[EventType]
+    LINK_REMOTE_CLOSE: ClassVar[EventType]
+    LINK_LOCAL_DETACH: ClassVar[EventType]
+    LINK_REMOTE_DETACH: ClassVar[EventType]
+    LINK_FLOW: ClassVar[EventType]
+    LINK_FINAL: ClassVar[EventType]
+    DELIVERY: ClassVar[EventType]
+    TRANSPORT: ClassVar[EventType]
+    TRANSPORT_AUTHENTICATED: ClassVar[EventType]
+    TRANSPORT_ERROR: ClassVar[EventType]
+    TRANSPORT_HEAD_CLOSED: ClassVar[EventType]
+    TRANSPORT_TAIL_CLOSED: ClassVar[EventType]
+    TRANSPORT_CLOSED: ClassVar[EventType]
+    REACTOR_INIT: ClassVar[EventType]
+    REACTOR_QUIESCED: ClassVar[EventType]
+    REACTOR_FINAL: ClassVar[EventType]
+    SELECTABLE_INIT: ClassVar[EventType]
+    SELECTABLE_UPDATED: ClassVar[EventType]
+    SELECTABLE_READABLE: ClassVar[EventType]
+    SELECTABLE_WRITABLE: ClassVar[EventType]
+    SELECTABLE_EXPIRED: ClassVar[EventType]
+    SELECTABLE_ERROR: ClassVar[EventType]
+    SELECTABLE_FINAL: ClassVar[EventType]
+
     def __init__(self, impl: Any = None, number: Optional[int] = None, clsname: Optional[str] = None,
                  context: Any = None) -> None:
         etype = EventType.TYPES.get(number) if number is not None else None
@@ -115,7 +163,7 @@ class Event(EventBase):
     @staticmethod
     def wrap(impl: Any) -> Optional[Event]:
         """``impl`` when it is already an Event, else None."""
-        return impl if isinstance(impl, EventBase) else None
+        return cast(Event, impl) if isinstance(impl, EventBase) else None
 
     # Other attribute names are looked up on the context (None when it has none): the compiled
     # base does this only after the normal lookup fails, so ordinary attribute reads stay fast.

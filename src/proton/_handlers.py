@@ -12,7 +12,7 @@ subclass overrides one of them, and they document what happens.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Callable, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Union, cast
 
 from . import _cproton
 from ._delivery import Delivery
@@ -80,7 +80,7 @@ class Acking:
         attempt) when ``delivered``, else as ``released``."""
         self.settle(delivery, Delivery.MODIFIED if delivered else Delivery.RELEASED)
 
-    def settle(self, delivery: Delivery, state: Optional[DispositionType] = None) -> None:
+    def settle(self, delivery: Delivery, state: Optional[Union[int, DispositionType]] = None) -> None:
         """Settle ``delivery``, first setting its outcome to ``state`` when given."""
         if state:
             delivery.update(state)
@@ -121,7 +121,7 @@ _cproton.register_fast_handler(FlowController, ("on_link_local_open", "on_link_r
 CFlowController = FlowController
 
 
-def _answer_peer(kind: str, opening: bool) -> staticmethod:
+def _answer_peer(kind: str, opening: bool) -> "staticmethod[[Event], None]":
     """Handshaker's reply to the peer opening (or closing) a ``kind`` endpoint: do the same here,
     unless this end already has. A link opened back mirrors the peer's source and target."""
     not_yet = Endpoint.LOCAL_UNINIT if opening else Endpoint.LOCAL_ACTIVE | Endpoint.LOCAL_UNINIT
@@ -341,7 +341,7 @@ class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
     def _take(self, event: Event, delivery: Delivery) -> None:
         link = delivery.link
         event.message = message = Message()
-        data = link.recv(delivery.pending)
+        data = cast(bytes, link.recv(delivery.pending))   # a complete delivery: never None
         link.advance()
         try:
             message.decode(data)

@@ -42,7 +42,7 @@ class _SocketSelectable(Selectable):
     descriptor gets a selectable of its own, and this one closes only its own."""
 
     def __init__(self, sock: Any, reactor: Container, transport: Transport) -> None:
-        self._fd = sock.fileno()
+        self._fd: int = sock.fileno()
         super().__init__(sock, reactor)
         self._transport: Optional[Transport] = transport
         transport._selectable = self

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import MutableMapping
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional, cast
 
 from . import _cproton
 from ._data import Data  # noqa: F401  (registers the value types with the codec first)
@@ -92,7 +92,7 @@ class Message(_MessageBase):
         inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD),
     ])
 
-    @property  # type: ignore[misc]
+    @property
     def __dict__(self) -> _Fields:  # type: ignore[override]
         """The message's fields as a mapping (see :class:`_Fields`), as ``vars()`` shows them."""
         return _Fields(self)
@@ -119,7 +119,7 @@ class Message(_MessageBase):
         delivery = link.current
         if delivery is None or delivery.partial:
             return None
-        encoded = link.recv(delivery.pending)
+        encoded = cast(bytes, link.recv(delivery.pending))   # a complete delivery: never None
         link.advance()
         if link.remote_snd_settle_mode == link.SND_SETTLED:
             delivery.settle()

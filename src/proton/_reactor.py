@@ -17,7 +17,9 @@ import os
 import queue
 import uuid
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple, Type, Union
+from typing import (
+    TYPE_CHECKING, Any, Callable, Deque, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, Union,
+)
 
 from . import _cproton
 from ._condition import Condition
@@ -38,7 +40,10 @@ from ._url import Url
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from typing_extensions import Unpack
+
     from ._handlers import TransactionHandler
+    from ._typing import ConnectOptions
 
 _logger = logging.getLogger("proton")
 
@@ -52,7 +57,7 @@ def _generate_uuid() -> uuid.UUID:
 class Task:
     """A scheduled call: at its deadline the container sends ``on_timer_task`` to its handler."""
 
-    def __init__(self, reactor: Container, deadline: float, handler: Any) -> None:
+    def __init__(self, reactor: Reactor, deadline: float, handler: Any) -> None:
         self._deadline = deadline
         self._handler = handler
         self._reactor = reactor
@@ -164,6 +169,7 @@ class ApplicationEvent(EventBase):
 
     def __init__(self, typename: str, connection: Optional[Connection] = None, session: Optional[Session] = None,
                  link: Optional[Link] = None, delivery: Optional[Delivery] = None, subject: Any = None) -> None:
+        etype: Optional[EventType]
         if isinstance(typename, EventType):
             etype = typename
         else:
@@ -301,7 +307,7 @@ class AtLeastOnce(LinkOption):
 class SenderOption(LinkOption):
     """An option only for senders."""
 
-    def apply(self, sender: Sender) -> None:
+    def apply(self, sender: Sender) -> None:  # type: ignore[override]  # test() admits senders only
         """Change ``sender``."""
 
     def test(self, link: Link) -> bool:
@@ -311,7 +317,7 @@ class SenderOption(LinkOption):
 class ReceiverOption(LinkOption):
     """An option only for receivers."""
 
-    def apply(self, receiver: Receiver) -> None:
+    def apply(self, receiver: Receiver) -> None:  # type: ignore[override]  # test() admits receivers only
         """Change ``receiver``."""
 
     def test(self, link: Link) -> bool:
@@ -324,7 +330,7 @@ class DynamicNodeProperties(LinkOption):
     :param props: the properties (str keys become symbols).
     """
 
-    def __init__(self, props: dict = {}) -> None:  # noqa: B006 - same signature as python-qpid-proton
+    def __init__(self, props: Dict[Any, Any] = {}) -> None:  # noqa: B006 - same signature as python-qpid-proton
         self.properties = {symbol(k) if not isinstance(k, symbol) else k: v for k, v in props.items()}
 
     def apply(self, link: Link) -> None:
@@ -341,7 +347,7 @@ class Filter(ReceiverOption):
     def __init__(self, filter_set: Dict[symbol, Described] = {}) -> None:  # noqa: B006
         self.filter_set = filter_set
 
-    def apply(self, receiver: Receiver) -> None:
+    def apply(self, receiver: Receiver) -> None:  # type: ignore[override]  # test() admits receivers only
         receiver.source.filter.put_dict(self.filter_set)
 
 
@@ -359,7 +365,7 @@ class Selector(Filter):
 class DurableSubscription(ReceiverOption):
     """Ask for a subscription that survives detach: durable deliveries, never expires."""
 
-    def apply(self, receiver: Receiver) -> None:
+    def apply(self, receiver: Receiver) -> None:  # type: ignore[override]  # test() admits receivers only
         receiver.source.durability = Terminus.DELIVERIES
         receiver.source.expiry_policy = Terminus.EXPIRE_NEVER
 
@@ -367,14 +373,14 @@ class DurableSubscription(ReceiverOption):
 class Move(ReceiverOption):
     """Take messages off the source (the default for queues)."""
 
-    def apply(self, receiver: Receiver) -> None:
+    def apply(self, receiver: Receiver) -> None:  # type: ignore[override]  # test() admits receivers only
         receiver.source.distribution_mode = Terminus.DIST_MODE_MOVE
 
 
 class Copy(ReceiverOption):
     """Browse: receive copies, leaving the messages on the source."""
 
-    def apply(self, receiver: Receiver) -> None:
+    def apply(self, receiver: Receiver) -> None:  # type: ignore[override]  # test() admits receivers only
         receiver.source.distribution_mode = Terminus.DIST_MODE_COPY
 
 
@@ -446,7 +452,7 @@ class Transaction:
     def _request(self, descriptor: symbol, fields: List[Any]) -> Delivery:
         request = self.txn_ctrl.send(Message(body=Described(descriptor, fields)))
         request.transaction = self
-        return request  # type: ignore[no-any-return]
+        return request
 
     def _enlist(self, delivery: Delivery, outcome: Optional[int] = None) -> None:
         # transactional-state: [txn-id] for a transfer, [txn-id, outcome] for a disposition
@@ -460,7 +466,7 @@ class Transaction:
         """Send ``msg`` on ``sender`` as part of this transaction."""
         delivery = sender.send(msg, tag=tag)
         self._enlist(delivery)
-        return delivery  # type: ignore[no-any-return]
+        return delivery
 
     def accept(self, delivery: Delivery) -> None:
         """Accept a received ``delivery`` as part of this transaction."""
@@ -470,7 +476,7 @@ class Transaction:
             return
         delivery.settle()
 
-    def update(self, delivery: Delivery, state: Optional[ulong] = None) -> None:
+    def update(self, delivery: Delivery, state: Optional[Union[int, ulong]] = None) -> None:
         """Set ``delivery``'s outcome to ``state`` inside this transaction."""
         if state:
             self._enlist(delivery, state)
@@ -528,7 +534,7 @@ class _TransactionControlHandler(OutgoingMessageHandler):
 class Urls:
     """The list of URLs a connection tries in turn."""
 
-    def __init__(self, values: List[Union[Url, str]]) -> None:
+    def __init__(self, values: Sequence[Union[Url, str]]) -> None:
         self.values = [Url(v) for v in values]
 
     def __iter__(self) -> Iterator[Url]:
@@ -583,7 +589,7 @@ class _UnsettledLog:
     __slots__ = ("entries",)
 
     def __init__(self) -> None:
-        self.entries: collections.deque = collections.deque()
+        self.entries: Deque[Tuple[Delivery, bytes]] = collections.deque()
 
     def add(self, delivery: Delivery, data: bytes) -> None:
         entries = self.entries
@@ -623,7 +629,7 @@ def _resend_unsettled(connection: Connection) -> int:
                     original = old
                 carried = dict(old.__dict__)
                 old.abort()
-                new = link.delivery(link.delivery_tag())
+                new = link.delivery(link.delivery_tag())  # type: ignore[attr-defined]  # a sender's
                 link.stream(data)
                 link.advance()
                 new.__dict__.update(carried)
@@ -846,7 +852,7 @@ class Reactor(_cproton.CReactor):
     @property
     def timeout(self) -> float:
         """How long :meth:`process` may wait for I/O, in seconds."""
-        return self._timeout  # type: ignore[no-any-return]
+        return self._timeout
 
     @timeout.setter
     def timeout(self, secs: float) -> None:
@@ -880,7 +886,7 @@ class Reactor(_cproton.CReactor):
         the selectable that stands for the timers."""
         self._start()
         if not self._native_io:
-            selectable = self._timer_selectable = TimerSelectable(self)
+            selectable = self._timer_selectable = TimerSelectable(self)  # type: ignore[arg-type]  # a Container
             selectable.deadline = self.timer_deadline
             self.update(selectable)
 
@@ -915,7 +921,7 @@ class Reactor(_cproton.CReactor):
         """Queue ``on_timer_task`` events for the timers that are due (the loop does this itself)."""
         self._fire_due_timers()
 
-    def acceptor(self, host: str, port: Union[str, Url.Port], handler: Optional[Handler] = None) -> Acceptor:
+    def acceptor(self, host: Optional[str], port: Union[str, Url.Port], handler: Optional[Handler] = None) -> Acceptor:
         """Listen on ``host``:``port``; clients are handled by ``handler`` (or the container's)."""
         return Acceptor(self, host, int(port), handler)  # type: ignore[arg-type]
 
@@ -945,7 +951,8 @@ class Reactor(_cproton.CReactor):
     def selectable(self, handler: Any = None, delegate: Any = None) -> Selectable:
         """A selectable for ``delegate`` (default: ``handler``, e.g. an :class:`EventInjector`) whose
         events go to ``handler``; the I/O handler watches it once it is reading or writing."""
-        selectable = Selectable(handler if delegate is None else delegate, self)
+        # (the Reactor is always a Container)
+        selectable = Selectable(handler if delegate is None else delegate, self)  # type: ignore[arg-type]
         selectable.handler = handler
         return selectable
 
@@ -1030,7 +1037,7 @@ class Container(Reactor):
     def connect(self, url: Optional[Union[str, Url]] = None, urls: Optional[List[str]] = None,
                 address: Optional[str] = None, handler: Optional[Handler] = None,
                 reconnect: Union[None, bool, Backoff] = None, heartbeat: Optional[float] = None,
-                ssl_domain: Optional[SSLDomain] = None, **kwargs: Any) -> Connection:
+                ssl_domain: Optional[SSLDomain] = None, **kwargs: Unpack[ConnectOptions]) -> Connection:
         """Open a connection to ``url`` (or to each of ``urls`` in turn on failure).
 
         With no url at all, the connection configuration file decides (see the README).
@@ -1059,7 +1066,7 @@ class Container(Reactor):
                              heartbeat=heartbeat, ssl_domain=ssl_domain, **kwargs)
 
     def _connect_from_config(self, settings: Dict[str, Any], handler: Any, reconnect: Any, heartbeat: Any,
-                             kwargs: Dict[str, Any]) -> Connection:
+                             kwargs: Mapping[str, Any]) -> Connection:
         options = dict(kwargs)
         options.update(settings.get("connect_kwargs", {}))
         ssl_domain = None
@@ -1133,11 +1140,11 @@ class Container(Reactor):
 
     # -- links --------------------------------------------------------------------------------------
 
-    def _link_name(self, container: str, remote: Optional[str], local: Optional[str]) -> str:
+    def _link_name(self, container: Optional[str], remote: Optional[str], local: Optional[str]) -> str:
         parts = [p for p in (remote, local) if p]
         if not parts:
             parts = [str(_generate_uuid())]
-        return "-".join([container, *parts])
+        return "-".join([container or "", *parts])
 
     def _session_for(self, context: Any) -> Session:
         """The session a new link on ``context`` goes into: a session is used as it is, a URL is
@@ -1173,14 +1180,14 @@ class Container(Reactor):
         if dynamic:
             far.dynamic = True
         if tags:
-            link.tag_generator = tags
+            link.tag_generator = tags  # type: ignore[union-attr]  # a sender's: tags are given only for senders
         if handler is not None:
             link.handler = handler
         if sending and getattr(getattr(session.connection, "_overrides", None), "resend_unsettled", False):
-            link._unsettled_log = _UnsettledLog()
+            link._unsettled_log = _UnsettledLog()  # type: ignore[union-attr]  # a sender's
         _apply_link_options(options, link)
         link.open()
-        return link  # type: ignore[no-any-return]
+        return link
 
     def create_sender(self, context: Union[str, Url, Connection], target: Optional[str] = None,
                       source: Optional[str] = None, name: Optional[str] = None, handler: Optional[Handler] = None,

@@ -33,6 +33,11 @@ class Selectable:
     :param reactor: the container.
     """
 
+    #: The transport of a socket selectable (set by the I/O handler).
+    _transport: Any
+    #: A handler for this selectable's events, when it has one of its own.
+    handler: Any
+
     def __init__(self, delegate: Any, reactor: Container) -> None:
         self._delegate = delegate
         self.reading = False
@@ -49,7 +54,7 @@ class Selectable:
         delegate = self._delegate
         if not delegate:
             return PN_INVALID_SOCKET
-        return delegate if isinstance(delegate, int) else delegate.fileno()  # type: ignore[no-any-return]
+        return delegate if isinstance(delegate, int) else int(delegate.fileno())
 
     def close(self) -> None:
         """Close what is watched, unless :meth:`release` gave it away."""

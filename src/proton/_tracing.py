@@ -14,8 +14,10 @@ Importing this module replaces three classes for the rest of the process:
 
 Handlers built before the import keep the plain classes, so import :mod:`proton.tracing` before
 making the container's handlers. Messages sent on a pre-settled link end their span at once (no
-outcome will come back); control messages of transactions are not traced. Spans end only where a
-``MessagingHandler`` sees the settlement: a ``BlockingSender`` does not end them.
+outcome will come back); control messages of transactions are not traced. A send span ends where a
+``MessagingHandler`` sees the settlement, or when :meth:`BlockingSender.send` returns or raises
+(with the outcome, or the error); a :class:`BlockingReceiver`'s messages get their receive span when
+they arrive (the receiver's handler is a ``MessagingHandler``).
 
 **Where the context travels.** The span context goes in the message annotations under the symbol
 ``x-opt-qpid-tracestate`` (the key python-qpid-proton uses). Its value is an AMQP map from strings
@@ -29,9 +31,15 @@ added. Received maps that are not string to string maps are ignored.
 
 **Tags.** Both spans carry ``message_bus.destination`` (the link's target address when sending;
 its source address when receiving, or its target's when the source has none), ``peer.address``
-(``host:port`` of the socket's peer), ``peer.hostname`` (the connection's host name) and
-``component`` (``proton-message-tracing``), each only when known, and a producer or consumer span
-kind (OpenTelemetry's ``SpanKind``, or the OpenTracing ``span.kind`` tag). The send span adds
+(the address of the socket's peer, any password written ``***``), ``peer.hostname`` (the
+connection's host name) and ``component`` (``proton-message-tracing``), each only when known, and a
+producer or consumer span kind (OpenTelemetry's ``SpanKind``, or the OpenTracing ``span.kind`` tag).
+They also carry the attributes of OpenTelemetry's semantic conventions for messaging:
+``messaging.system`` (``amqp``), ``messaging.destination.name`` (the address above),
+``messaging.operation.type`` and ``messaging.operation.name`` (``send`` for the producer span,
+``process`` for the consumer span around ``on_message``), ``messaging.message.id`` (when the message
+has an id), ``network.peer.address`` and ``network.peer.port`` (the socket's peer) and
+``server.address`` and ``server.port`` (where the connection was made to, on the connecting side). The send span adds
 ``delivery-tag`` and, once settled, ``delivery-terminal-state`` (``ACCEPTED``, ``REJECTED``,
 ``RELEASED``, ``MODIFIED`` ...) with a ``delivery settled`` event; it is kept as ``delivery.span``
 on the delivery :meth:`Sender.send` returns. A receive span whose handler raises :class:`Reject` or
@@ -65,12 +73,13 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Mapping, Optional, Tuple
 
-from . import _cproton, _endpoints, _handlers
+from . import _cproton, _endpoints, _handlers, _utils
 from ._data import symbol
 from ._delivery import DispositionType
 from ._endpoints import Terminus
 from ._handlers import Reject, Release
 from ._message import Message
+from ._url import Url
 
 if TYPE_CHECKING:
     from ._delivery import Delivery
@@ -93,11 +102,22 @@ _PEER_HOSTNAME = "peer.hostname"
 _COMPONENT = "component"
 _DELIVERY_TAG = "delivery-tag"
 _TERMINAL_STATE = "delivery-terminal-state"
+# OpenTelemetry's semantic conventions for messaging spans (the names are the conventions')
+MESSAGING_SYSTEM = "amqp"
+_SYSTEM = "messaging.system"
+_DESTINATION_NAME = "messaging.destination.name"
+_OPERATION_TYPE = "messaging.operation.type"
+_OPERATION_NAME = "messaging.operation.name"
+_MESSAGE_ID = "messaging.message.id"
+_NET_PEER_ADDRESS = "network.peer.address"
+_NET_PEER_PORT = "network.peer.port"
+_SERVER_ADDRESS = "server.address"
+_SERVER_PORT = "server.port"
 
 #: How long the exit hook waits for a Jaeger tracer to flush its spans, in seconds.
 _FLUSH_LIMIT = 5.0
 
-Tags = Dict[str, str]
+Tags = Dict[str, Any]
 Carrier = Dict[str, str]
 
 
@@ -315,14 +335,49 @@ def _text(value: Any) -> Optional[str]:
     return str(value)
 
 
-def _tags(address: Optional[str], connection: Optional[Connection]) -> Tags:
+def _shown_address(address: str) -> str:
+    """A connection's address as spans may show it: exported spans end up in other systems, so a
+    password in it is written ``***``."""
+    try:
+        url = Url(address)
+    except ValueError:
+        return address
+    if not url.password:
+        return address
+    url.password = "***"
+    return str(url).replace("%2A%2A%2A", "***")
+
+
+def _host_port(address: Optional[str]) -> Tuple[Optional[str], Optional[int]]:
+    if not address:
+        return None, None
+    try:
+        url = Url(address)
+        return url.host, int(url.port) if url.port else None
+    except (ValueError, TypeError):
+        return None, None
+
+
+def _tags(address: Optional[str], connection: Optional[Connection], operation: str,
+          message: Optional[Message] = None) -> Tags:
     """The tags both spans carry; unknown values are left out (tracing libraries refuse None)."""
-    found: Dict[str, Any] = {_DESTINATION: address, _COMPONENT: COMPONENT}
+    found: Dict[str, Any] = {_DESTINATION: address, _COMPONENT: COMPONENT, _SYSTEM: MESSAGING_SYSTEM,
+                             _DESTINATION_NAME: address, _OPERATION_TYPE: operation, _OPERATION_NAME: operation}
+    if message is not None and message.id is not None:
+        found[_MESSAGE_ID] = message.id
     if connection is not None:
-        found[_PEER_ADDRESS] = connection.connected_address
+        peer = connection.connected_address
+        found[_PEER_ADDRESS] = None if peer is None else _shown_address(peer)
         found[_PEER_HOSTNAME] = connection.hostname
+        host, port = _host_port(peer)
+        found[_NET_PEER_ADDRESS], found[_NET_PEER_PORT] = host, port
+        if getattr(connection, "_overrides", None) is not None:      # a connection this end made
+            found[_SERVER_ADDRESS], found[_SERVER_PORT] = connection.hostname or host, port
     tags: Tags = {}
     for key, value in found.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            tags[key] = int(value)
+            continue
         text = _text(value)
         if text is not None:
             tags[key] = text
@@ -378,7 +433,7 @@ class Sender(_endpoints.Sender):
         if not isinstance(obj, Message) or self.target.type == Terminus.COORDINATOR:
             return super().send(obj, tag)
         tracer = get_tracer()
-        span, carrier = _backend.start_send(tracer, _tags(_address(self.target), self.connection))
+        span, carrier = _backend.start_send(tracer, _tags(_address(self.target), self.connection, "send", obj))
         try:
             if carrier:
                 _attach_carrier(obj, carrier)
@@ -392,6 +447,8 @@ class Sender(_endpoints.Sender):
             _backend.tag(span, _DELIVERY_TAG, delivery_tag)
         if self.snd_settle_mode == _endpoints.Link.SND_SETTLED:
             _backend.end_send(span, None)
+        else:
+            self._cyproton_span = span       # for a BlockingSender's send() to end
         return delivery
 
 
@@ -404,7 +461,7 @@ class IncomingMessageHandler(_handlers.IncomingMessageHandler):
             return
         link = event.link
         address = None if link is None else _address(link.source) or _address(link.target)
-        tags = _tags(address, event.connection)
+        tags = _tags(address, event.connection, "process", event.message)
         with _backend.receive(get_tracer(), _carrier_of(event.message), tags):
             super().on_message(event)
 
@@ -421,6 +478,32 @@ class OutgoingMessageHandler(_handlers.OutgoingMessageHandler):
         super().on_settled(event)
 
 
+_plain_blocking_send = _utils.BlockingSender.send
+
+
+def _blocking_send(self: _utils.BlockingSender, msg: Message, timeout: Any = False,
+                   error_states: Optional[Any] = None) -> Any:
+    """:meth:`BlockingSender.send`, ending the message's send span with the outcome (or the error)."""
+    link = self.link
+    try:
+        delivery = _plain_blocking_send(self, msg, timeout, error_states)
+    except _utils.SendException as refused:
+        _end_blocking_span(link, _state_name(refused.state))
+        raise
+    except BaseException as error:
+        _end_blocking_span(link, None, error)
+        raise
+    _end_blocking_span(link, _state_name(delivery.remote_state))
+    return delivery
+
+
+def _end_blocking_span(link: Any, state: Optional[str], error: Optional[BaseException] = None) -> None:
+    span = getattr(link, "_cyproton_span", None)
+    if span is not None:
+        link._cyproton_span = None
+        _backend.end_send(span, state, error)
+
+
 def _install() -> None:
     """Put the tracing classes in place of the plain ones, in the engine and in every module that
     names them (the public modules only when already imported: they import the patched names later)."""
@@ -428,6 +511,7 @@ def _install() -> None:
     _endpoints.Sender = Sender  # type: ignore[misc]
     _handlers.IncomingMessageHandler = IncomingMessageHandler  # type: ignore[misc]
     _handlers.OutgoingMessageHandler = OutgoingMessageHandler  # type: ignore[misc]
+    _utils.BlockingSender.send = _blocking_send  # type: ignore[method-assign]
     replaced: Dict[str, Dict[str, type]] = {
         "proton": {"Sender": Sender},
         "proton.handlers": {"IncomingMessageHandler": IncomingMessageHandler,

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 from . import _cproton
 from ._exceptions import SSLException, SSLUnavailable, TransportException
@@ -27,6 +27,11 @@ class Transport(_cproton.CTransport):
     TRACE_RAW = 1
     TRACE_FRM = 2
     TRACE_DRV = 4
+
+    # Set on some transports by the package and kept with the engine object (declared for the type
+    # checker only: a class attribute would hide the per-object value).
+    _selectable: Any
+    _cyproton_tls_range_chosen: bool
 
     def __init__(self, mode: Optional[int] = None, impl: Optional[Callable[..., Any]] = None) -> None:
         if mode not in (None, Transport.CLIENT, Transport.SERVER):
@@ -65,7 +70,7 @@ class SASL(_cproton.CSASL):
         # the transport (they are the transport's attributes): the next sasl() call sees them.
         self.__dict__ = transport.__dict__
 
-    def allowed_mechs(self, mechs: Union[str, List[str]]) -> None:
+    def allowed_mechs(self, mechs: Union[str, Iterable[str]]) -> None:
         """Allow only ``mechs``: a space-separated string or a list of mechanism names."""
         super().allowed_mechs(mechs)
 

@@ -14,7 +14,7 @@ import collections
 import contextlib
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Deque, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Deque, List, Optional, Tuple, Union, cast
 
 from ._delivery import Delivery
 from ._endpoints import Connection, Endpoint, Link
@@ -25,11 +25,14 @@ from ._reactor import Container
 from ._url import Url
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._delivery import DispositionType
     from ._endpoints import Receiver, Sender
     from ._events import Event
     from ._message import Message
     from ._reconnect import Backoff
+    from ._typing import ConnectOptions
     from ._transport import SSLDomain
 
 
@@ -147,7 +150,7 @@ class BlockingSender(BlockingLink):
         bad = [Delivery.REJECTED, Delivery.RELEASED] if error_states is None else error_states
         if delivery.remote_state in bad:
             raise SendException(delivery.remote_state)
-        return delivery  # type: ignore[no-any-return]
+        return delivery
 
 
 class Fetcher(MessagingHandler):
@@ -183,7 +186,7 @@ class Fetcher(MessagingHandler):
             self.unsettled.append(delivery)
         return message
 
-    def settle(self, state: Optional[int] = None) -> None:
+    def settle(self, state: Optional[int] = None) -> None:  # type: ignore[override]  # python-qpid-proton's
         delivery = self.unsettled.popleft()
         if state:
             delivery.update(state)
@@ -252,7 +255,7 @@ class BlockingConnection(Handler):
     def __init__(self, url: Optional[Union[str, Url]] = None, timeout: Optional[float] = None,
                  container: Optional[Container] = None, ssl_domain: Optional[SSLDomain] = None,
                  heartbeat: Optional[float] = None, urls: Optional[List[str]] = None,
-                 reconnect: Union[None, bool, Backoff] = None, **kwargs: Any) -> None:
+                 reconnect: Union[None, bool, Backoff] = None, **kwargs: Unpack[ConnectOptions]) -> None:
         self.conn: Optional[Connection] = None
         self.closing = False
         self.disconnected: Any = False   # False, or why the transport went away
@@ -264,9 +267,9 @@ class BlockingConnection(Handler):
         if single_url:   # one URL and nothing said about reconnecting: connect once, as before
             url, reconnect = Url(url).defaults(), False
         try:
-            self.conn = self.container.connect(url=url, urls=urls, handler=self, reconnect=reconnect,
-                                               ssl_domain=ssl_domain, heartbeat=heartbeat, **kwargs)
-            self.wait(lambda: not self.conn.state & Endpoint.REMOTE_UNINIT, msg="Opening connection")
+            self.conn = conn = self.container.connect(url=url, urls=urls, handler=self, reconnect=reconnect,
+                                                      ssl_domain=ssl_domain, heartbeat=heartbeat, **kwargs)
+            self.wait(lambda: not conn.state & Endpoint.REMOTE_UNINIT, msg="Opening connection")
         except BaseException:
             if self.conn:
                 self.close()
@@ -275,8 +278,9 @@ class BlockingConnection(Handler):
     def create_sender(self, address: Optional[str], handler: Optional[Handler] = None, name: Optional[str] = None,
                       options: Any = None) -> BlockingSender:
         """Open a sender to ``address`` and wait until the peer has attached it."""
-        return BlockingSender(self, self.container.create_sender(self.conn, address, name=name, handler=handler,
-                                                                 options=options))
+        sender = self.container.create_sender(cast(Connection, self.conn), address, name=name, handler=handler,
+                                              options=options)
+        return BlockingSender(self, sender)
 
     def create_receiver(self, address: Optional[str] = None, credit: Optional[int] = None, dynamic: bool = False,
                         handler: Optional[Handler] = None, name: Optional[str] = None,
@@ -290,7 +294,7 @@ class BlockingConnection(Handler):
         # receive(); with one, messages go to that handler and one credit is given by default.
         fetcher = None if handler else Fetcher(self, credit)
         initial_credit = 1 if handler and credit is None else credit
-        receiver = self.container.create_receiver(self.conn, address, name=name, dynamic=dynamic,
+        receiver = self.container.create_receiver(cast(Connection, self.conn), address, name=name, dynamic=dynamic,
                                                   handler=handler or fetcher, options=options)
         return BlockingReceiver(self, receiver, fetcher, credit=initial_credit)  # type: ignore[arg-type]
 

@@ -56,11 +56,12 @@ def test_send_then_receive_as_json(broker: Any, tools: Any) -> None:
     got = cyproton(tools, "receive", queue, "--url", broker.url, "--count", "2", "--format", "json")
     assert got.returncode == 0, got.stderr
     messages = [json.loads(line) for line in got.stdout.splitlines()]
-    assert [m["id"] for m in messages] == [1, 2]
+    assert [m["properties"]["message_id"] for m in messages] == [1, 2]
     first = messages[0]
-    assert first["body"] == "hello" and first["durable"] is True and first["ttl"] == 30.0
-    assert first["properties"] == {"colour": "red", "size": 3, "ratio": 0.5, "ok": True, "code": "7"}
-    assert first["address"] == queue and first["delivery_count"] == 0
+    assert first["body"] == "hello" and first["header"]["durable"] is True and first["header"]["ttl"] == 30.0
+    assert first["application_properties"] == {"colour": "red", "size": 3, "ratio": 0.5, "ok": True, "code": "7"}
+    assert first["properties"]["to"] == queue and first["header"]["delivery_count"] == 0
+    assert "content_type" not in first["properties"]          # unset: absent, not "None"
     assert broker.queue_depth(queue) == 0
 
 
@@ -193,10 +194,12 @@ def test_message_to_json_covers_every_type() -> None:
                       annotations={symbol("x"): 1}, creation_time=0.0, user_id=b"me", subject="s")
     data = cli.message_to_json(message)
     json.dumps(data)                                 # everything is JSON-ready
-    assert data["id"] == {"uuid": str(uuid.UUID(int=5))}
-    assert data["correlation_id"] == {"base64": "AQ=="}
-    assert data["body"] == [{"base64": "/w=="}, {"k": "v"}]
-    assert data["annotations"] == {"x": 1} and data["user_id"] == {"base64": "bWU="}
+    properties = data["properties"]
+    assert properties["message_id"] == {"$uuid": str(uuid.UUID(int=5))}
+    assert properties["correlation_id"] == {"$binary": "AQ=="}
+    assert data["body"] == [{"$binary": "/w=="}, {"k": {"$symbol": "v"}}]
+    assert data["message_annotations"] == {"x": 1} and properties["user_id"] == {"$binary": "bWU="}
+    assert properties["subject"] == "s" and "creation_time" not in properties     # 0: not set
 
 
 def test_demo(tools: Any) -> None:

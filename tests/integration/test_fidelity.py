@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from proton import Connection, Delivery, Message, SymbolList, Transport, symbol
+from proton import Connection, Message, SymbolList, Transport, symbol
 from proton.handlers import MessagingHandler
 from proton.reactor import ApplicationEvent, Backoff, Container, EventInjector
 

@@ -417,3 +417,150 @@ def test_import_fails_without_a_tracing_library() -> None:
     for package in ("opentelemetry", "opentracing"):
         assert package in result["error"]
     assert result["sender"] == "proton._endpoints"
+
+
+# -- BlockingConnection, through the embedded broker ---------------------------------------------------------------
+
+BLOCKING_EXCHANGE = textwrap.dedent('''
+    import json
+    from proton import Message
+    from proton.handlers import MessagingHandler
+    from proton.reactor import Container
+    from proton.utils import BlockingConnection
+    from cyproton.broker import Broker
+
+    class Take(MessagingHandler):
+        """Receives ``count`` messages from ``address``, then stops."""
+        def __init__(self, url, address, count):
+            super().__init__()
+            self.url, self.address, self.count, self.bodies = url, address, count, []
+
+        def on_start(self, event):
+            self.conn = event.container.connect(self.url)
+            event.container.create_receiver(self.conn, self.address)
+
+        def on_message(self, event):
+            self.bodies.append(event.message.body)
+            if len(self.bodies) == self.count:
+                self.conn.close()
+
+    class Give(MessagingHandler):
+        """Sends ``bodies`` to ``address`` and stops once all are settled."""
+        def __init__(self, url, address, bodies):
+            super().__init__()
+            self.url, self.address, self.bodies, self.settled = url, address, list(bodies), 0
+
+        def on_start(self, event):
+            self.conn = event.container.connect(self.url)
+            event.container.create_sender(self.conn, self.address)
+
+        def on_sendable(self, event):
+            while self.bodies and event.sender.credit:
+                event.sender.send(Message(body=self.bodies.pop(0), id=f"give-{len(self.bodies)}"))
+
+        def on_settled(self, event):
+            self.settled += 1
+            if not self.bodies:
+                self.conn.close()
+
+    with Broker(address="127.0.0.1:0") as broker:
+        # BlockingConnection sends, a MessagingHandler receives ...
+        connection = BlockingConnection(broker.url)
+        sender = connection.create_sender("blocking-out")
+        for n in range(2):
+            sender.send(Message(body=f"blocking {n}", id=f"b-{n}"))
+        connection.close()
+        take = Take(broker.url, "blocking-out", 2)
+        Container(take).run()
+        # ... and a MessagingHandler sends, a BlockingReceiver receives
+        Container(Give(broker.url, "blocking-in", ["handler 0", "handler 1"])).run()
+        connection = BlockingConnection(broker.url)
+        receiver = connection.create_receiver("blocking-in", credit=2)
+        got = []
+        for n in range(2):
+            got.append(receiver.receive(timeout=10).body)
+            receiver.accept()
+        connection.close()
+    result = {"taken": take.bodies, "got": got}
+''')
+
+
+@needs_otel
+def test_opentelemetry_blocking_connection_both_sides() -> None:
+    """A BlockingSender's send span ends (with the outcome) and is exported, so the span of the
+    MessagingHandler that receives the message has its parent; and a BlockingReceiver's messages get
+    a receive span whose parent is the sending handler's span. Every span carries OpenTelemetry's
+    messaging attributes."""
+    code = OTEL_SETUP + "import proton.tracing\n" + BLOCKING_EXCHANGE + OTEL_REPORT + PRINT_RESULT
+    result = run_child(code)
+    assert result["taken"] == ["blocking 0", "blocking 1"] and result["got"] == ["handler 0", "handler 1"]
+    spans = result["spans"]
+    sends = {s["span_id"]: s for s in spans if s["name"] == "amqp-delivery-send"}
+    receives = [s for s in spans if s["name"] == "amqp-delivery-receive"]
+    assert len(sends) == 4 and len(receives) == 4, spans
+    for receive in receives:
+        parent = sends.get(receive["parent_id"])
+        assert parent is not None, ("orphaned receive span", receive, spans)
+        assert parent["trace_id"] == receive["trace_id"]
+        assert receive["attributes"]["messaging.destination.name"] == parent["attributes"]["messaging.destination.name"]
+        assert receive["attributes"]["messaging.message.id"] == parent["attributes"]["messaging.message.id"]
+    for send in sends.values():
+        attributes = send["attributes"]
+        assert send["kind"] == "PRODUCER" and attributes["delivery-terminal-state"] == "ACCEPTED"
+        assert send["events"] == ["delivery settled"]
+        assert attributes["messaging.system"] == "amqp"
+        assert attributes["messaging.operation.type"] == "send" and attributes["messaging.operation.name"] == "send"
+        assert attributes["messaging.destination.name"] in ("blocking-out", "blocking-in")
+        assert attributes["network.peer.address"] == "127.0.0.1" and isinstance(attributes["network.peer.port"], int)
+        assert attributes["server.address"] == "127.0.0.1"
+        assert attributes["server.port"] == attributes["network.peer.port"]
+    blocking_ids = sorted(s["attributes"]["messaging.message.id"] for s in sends.values()
+                          if s["attributes"]["messaging.destination.name"] == "blocking-out")
+    assert blocking_ids == ["b-0", "b-1"]
+    for receive in receives:
+        assert receive["kind"] == "CONSUMER"
+        assert receive["attributes"]["messaging.operation.type"] == "process"
+        assert receive["attributes"]["messaging.system"] == "amqp"
+
+
+@needs_otel
+def test_opentelemetry_blocking_send_refused_ends_the_span() -> None:
+    """A BlockingSender.send that the peer rejects raises SendException, and its span ends REJECTED."""
+    code = OTEL_SETUP + textwrap.dedent('''
+        import json
+        import threading
+        import proton.tracing
+        from proton import Message
+        from proton.handlers import MessagingHandler, Reject
+        from proton.reactor import Container
+        from proton.utils import BlockingConnection, SendException
+
+        class Refuser(MessagingHandler):
+            def on_start(self, event):
+                self.acceptor = event.container.listen("127.0.0.1:0")
+                ready.set()
+            def on_link_opening(self, event):
+                if event.link.is_receiver:
+                    event.link.target.address = event.link.remote_target.address
+            def on_message(self, event):
+                raise Reject()
+
+        ready = threading.Event()
+        refuser = Refuser()
+        container = Container(refuser)
+        thread = threading.Thread(target=container.run, daemon=True)
+        thread.start()
+        ready.wait(10)
+        connection = BlockingConnection("127.0.0.1:%d" % refuser.acceptor.port)
+        try:
+            connection.create_sender("refused").send(Message(body="no"))
+            raised = None
+        except SendException as error:
+            raised = type(error).__name__
+        connection.close()
+        result = {"raised": raised}
+    ''') + OTEL_REPORT + PRINT_RESULT
+    result = run_child(code)
+    assert result["raised"] == "SendException"
+    sends = [s for s in result["spans"] if s["name"] == "amqp-delivery-send"]
+    assert len(sends) == 1 and sends[0]["attributes"]["delivery-terminal-state"] == "REJECTED", result["spans"]

@@ -11,8 +11,6 @@ from proton import Message
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
-import support
-
 
 class Tagger(MessagingHandler):
     def __init__(self, url):

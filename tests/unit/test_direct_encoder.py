@@ -18,7 +18,8 @@ _cproton = pytest.importorskip("proton._cproton")
 text = st.text(max_size=300)
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False), text,
-    st.binary(max_size=300), text.map(symbol), st.integers(0, 2**64 - 1).map(ulong), st.integers(0, 2**32 - 1).map(uint),
+    st.binary(max_size=300), text.map(symbol), st.integers(0, 2**64 - 1).map(ulong),
+    st.integers(0, 2**32 - 1).map(uint),
     st.integers(-2**31, 2**31 - 1).map(int32), st.integers(0, 255).map(ubyte), st.integers(0, 65535).map(ushort),
     st.integers(-2**63, 2**63 - 1).map(timestamp), st.uuids(), st.floats(width=32, allow_nan=False).map(float32),
     st.characters().map(char),

@@ -130,7 +130,8 @@ def compare(path: Path, ours_python: Sequence[str], peer: Optional[str] = None,
         # pointing where it did
         ours_env = dict(os.environ)
         if ours_env.get("PYTHONPATH"):
-            ours_env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in ours_env["PYTHONPATH"].split(os.pathsep))
+            paths = ours_env["PYTHONPATH"].split(os.pathsep)
+            ours_env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in paths)
     ours = run_program(ours_python, path, args, conf["TIMEOUT"], env=ours_env)
     differences = []
     if conf["REFERENCE_DIFFERS"]:
