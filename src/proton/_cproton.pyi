@@ -394,7 +394,14 @@ class COutgoingMessageHandler(CFastHandler):
 
 
 class CReactor:
-    def _attach_socket(self, fd: int, transport: Any, peer: Any, external: bool = ...) -> Any: ...
+    def _attach_socket(
+        self,
+        fd: int,
+        transport: Any,
+        peer: Any,
+        external: bool = ...,
+        handshake_timeout: float = ...,
+    ) -> Any: ...
     def _close_socket(self, transport: Any) -> Any: ...
     _collector: Any
     def _connect_transport(self, transport: Any, host: Any, port: Any, external: bool = ...) -> Any: ...
@@ -646,6 +653,9 @@ def _init_event(
     transport: Any = ...,
     container: Any = ...,
 ) -> Any: ...
+
+
+def _reject_undecodable(delivery: Any, problem: Any) -> Any: ...
 
 
 def _scan_value(data: Any) -> Any: ...

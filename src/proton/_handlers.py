@@ -340,7 +340,7 @@ class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
 
     def _take(self, event: Event, delivery: Delivery) -> None:
         link = delivery.link
-        event.message = message = Message()
+        message = Message()
         data = cast(bytes, link.recv(delivery.pending))   # a complete delivery: never None
         link.advance()
         try:
@@ -348,9 +348,9 @@ class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
         except MemoryError:
             raise
         except Exception as problem:  # bytes from the peer that are not a message: see _reject_undecodable
-            event.message = None
             _cproton._reject_undecodable(delivery, problem)
             return
+        event.message = message
         outcome = self._outcome(event, link)
         if outcome is not None:
             self.settle(delivery, outcome)
