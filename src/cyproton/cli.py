@@ -15,7 +15,8 @@
 
 Problems a user can expect (nothing listening, a wrong host name, refused credentials, nothing to
 receive in time) end the command with one line on stderr and a non-zero exit status, never a
-traceback: 1 for connection and protocol problems, 2 for bad usage, 3 for a timeout.
+traceback: 1 for connection and protocol problems, 2 for bad usage, 3 for a timeout. A password
+given in ``--url`` is never printed: every message shows it as ``***``.
 """
 
 from __future__ import annotations
@@ -204,7 +205,15 @@ def _connect(url: str, timeout: Optional[float]) -> Any:
     try:
         return BlockingConnection(url, timeout=timeout)
     except ValueError as problem:
-        raise _Failure(f"bad URL {url!r}: {problem}", EXIT_USAGE) from None
+        raise _Failure(f"bad URL {_shown(url)!r}: {problem}", EXIT_USAGE) from None
+
+
+def _shown(text: Any, url: Optional[str] = None) -> str:
+    """``text`` fit to print: the password of any URL in it, and that of ``url`` wherever it
+    appears, written ``***``."""
+    from proton._url import redacted
+
+    return redacted(str(text), url)
 
 
 # -- commands --------------------------------------------------------------------------------------------
@@ -301,8 +310,11 @@ def _cmd_broker(args: argparse.Namespace, out: TextIO) -> int:
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    broker = Broker(address=args.address, auto_create=not args.no_auto_create, topic_prefix=args.topic_prefix,
-                    dead_letter=args.dead_letter, queues=args.queue or (), topics=args.topic or ())
+    try:
+        broker = Broker(address=args.address, auto_create=not args.no_auto_create, topic_prefix=args.topic_prefix,
+                        dead_letter=args.dead_letter, queues=args.queue or (), topics=args.topic or ())
+    except ValueError as problem:   # not a HOST:PORT address
+        raise _Failure(str(problem), EXIT_USAGE) from None
     try:
         broker.start()
     except Exception as problem:   # address in use, no such interface, bad address...
@@ -421,6 +433,17 @@ _COMMANDS: Dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
 }
 
 
+def _bench_url(args: argparse.Namespace) -> Optional[str]:
+    """The ``--url`` among the benchmark driver's options, if any."""
+    options = list(getattr(args, "bench_args", None) or ())
+    for i, option in enumerate(options):
+        if option == "--url" and i + 1 < len(options):
+            return str(options[i + 1])
+        if option.startswith("--url="):
+            return str(option[len("--url="):])
+    return None
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the ``cyproton`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -433,11 +456,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.command:
         build_parser().print_help(sys.stderr)
         return EXIT_USAGE
-    url = getattr(args, "url", "") or ""
+    url = getattr(args, "url", "") or getattr(args, "address", "") or _bench_url(args) or ""   # to keep secret
     try:
         return _COMMANDS[args.command](args, sys.stdout)
     except _Failure as failure:
-        sys.stderr.write(f"cyproton {args.command}: {failure}\n")
+        sys.stderr.write(_shown(f"cyproton {args.command}: {failure}\n", url))
         return failure.status
     except KeyboardInterrupt:
         sys.stderr.write(f"cyproton {args.command}: interrupted\n")
@@ -448,10 +471,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from proton import ProtonException
 
         if isinstance(problem, (ProtonException, OSError, TimeoutError)):
-            explained = _explain(problem, url)
-            sys.stderr.write(f"cyproton {args.command}: {explained}\n")
+            explained = _explain(problem, _shown(url, url))
+            sys.stderr.write(_shown(f"cyproton {args.command}: {explained}\n", url))
             return explained.status
-        raise
+        # Not an expected failure: the traceback is printed, but with the password masked in it.
+        import traceback
+
+        lines = traceback.format_exception(type(problem), problem, problem.__traceback__)
+        sys.stderr.write(_shown("".join(lines), url))
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":  # pragma: no cover

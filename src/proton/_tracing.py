@@ -71,6 +71,7 @@ from ._delivery import DispositionType
 from ._endpoints import Terminus
 from ._handlers import Reject, Release
 from ._message import Message
+from ._url import redacted
 
 if TYPE_CHECKING:
     from ._delivery import Delivery
@@ -319,7 +320,8 @@ def _tags(address: Optional[str], connection: Optional[Connection]) -> Tags:
     """The tags both spans carry; unknown values are left out (tracing libraries refuse None)."""
     found: Dict[str, Any] = {_DESTINATION: address, _COMPONENT: COMPONENT}
     if connection is not None:
-        found[_PEER_ADDRESS] = connection.connected_address
+        address_text = connection.connected_address   # spans are exported: no password in them
+        found[_PEER_ADDRESS] = None if address_text is None else redacted(address_text)
         found[_PEER_HOSTNAME] = connection.hostname
     tags: Tags = {}
     for key, value in found.items():
