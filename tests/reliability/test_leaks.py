@@ -76,7 +76,10 @@ def run_cycles(kind, url, cycles=CYCLES, warmup=WARMUP, gc=False, python=sys.exe
                "--warmup", str(warmup)]
     if not gc:
         command.append("--no-gc")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    env = None
+    if python != sys.executable:   # another interpreter (the reference's) must not find our package
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
