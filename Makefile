@@ -25,8 +25,8 @@ ROOT_PYTHON := 3.11
 FUZZ_TIME ?= 600
 FUZZ_DIR := build/fuzz
 
-.PHONY: demo test bench dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel wheel-tools \
-        bench-wheel fuzz-codec fuzz-build fuzz-transport test-cluster cluster-up cluster-down cluster-deps \
+.PHONY: demo test bench leak-report dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel \
+        wheel-tools bench-wheel fuzz-codec fuzz-build fuzz-transport test-cluster cluster-up cluster-down cluster-deps \
         dev-tools docs stub
 
 # where `make cluster-up` keeps its 3-node RabbitMQ cluster (state, logs, cluster.env with the URLs)
@@ -100,6 +100,10 @@ FUZZ_SEED ?=
 fuzz-transport: install
 	$(VPY) tests/reliability/transport_fuzz.py --target both --duration $(FUZZ_DURATION) \
 		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+# Leak figures per 1,000 connection cycles, cyproton next to python-qpid-proton (a few minutes).
+leak-report: install ref-venv
+	$(VPY) tests/reliability/leak_report.py
 
 # A development build in the source tree (PYTHONPATH=src), for quick iteration.
 dev: system-deps $(VPY) dev-tools

@@ -260,10 +260,11 @@ cdef class CConnection(CEndpoint):
 
     def free(self):
         """Release the connection; the engine frees it once nothing refers to it."""
+        # pn_connection_release ends the endpoint's life (it frees the sessions and links the
+        # application did not) but takes no object reference: this wrapper's reference stays
+        # this wrapper's, dropped by __dealloc__. (An extra pn_incref here once kept every freed
+        # connection, its record and the container named in it, alive for ever.)
         c_connection.pn_connection_release(self._c())
-        # pn_connection_release dropped the creation reference; this wrapper's own reference is
-        # the one it took on wrapping (or its creation reference, when it made the object).
-        c_object.pn_incref(self._impl)
 
     def collect(self, collector):
         cdef CCollector col
@@ -397,8 +398,8 @@ cdef class CSession(CEndpoint):
 
     def free(self):
         """Free the session and its links."""
+        # Like pn_connection_release: no object reference is taken or dropped.
         c_session.pn_session_free(self._s())
-        c_object.pn_incref(self._impl)
 
     def next(self, mask):
         """The next session of the connection whose state matches ``mask``, or None."""
@@ -581,8 +582,8 @@ cdef class CLink(CEndpoint):
 
     def free(self):
         """Free the link."""
+        # Like pn_connection_release: no object reference is taken or dropped.
         c_link.pn_link_free(self._l())
-        c_object.pn_incref(self._impl)
 
     @property
     def state(self):

@@ -14,6 +14,9 @@ from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyTypeObject, Py_TYPE
 from cpython.ref cimport Py_REFCNT, Py_XDECREF
 from cpython.unicode cimport PyUnicode_InternFromString
+from cpython.weakref cimport PyWeakref_GetObject
+
+import weakref as _weakref
 
 
 # -- event types ------------------------------------------------------------------------------
@@ -409,6 +412,8 @@ cdef inline object instance_dict(object obj):
 
 
 cdef object _FunctionType = type(lambda: None)
+cdef object _ProxyType = _weakref.ProxyType
+cdef object _CallableProxyType = _weakref.CallableProxyType
 
 
 # In front of _method_cache, a direct-mapped table on the (class, name) pair by address: class,
@@ -526,6 +531,10 @@ cdef int call_method(object handler, object name, object event, bint instance_fi
             delegate = (<COutgoingMessageHandler>handler).delegate
         else:
             delegate = getattr(handler, "delegate", None)
+        if type(delegate) is _ProxyType or type(delegate) is _CallableProxyType:
+            # MessagingHandler's children hold it through weakref.proxy (no reference cycle); the
+            # method lookup is by the class of the handler itself, so look through the proxy.
+            delegate = <object>PyWeakref_GetObject(delegate)
         if delegate is not None:
             call_method(delegate, name, event)
     elif unhandled == M_CALL or (inst is not None and PyDict_GetItemWithError(inst, _ON_UNHANDLED) != NULL):

@@ -147,6 +147,7 @@ cdef class IOSource:
         ev.events = mask
         ev.data.ptr = <void *>self
         if not self.registered:
+            self.reactor.open_loop_fds()
             if system.epoll_ctl(self.reactor.epfd, system.EPOLL_CTL_ADD, self.fd, &ev) < 0:
                 raise OSError(system.errno, "epoll_ctl(ADD): %s" % describe_errno(system.errno))
             self.registered = True
@@ -556,6 +557,9 @@ cdef class ListenSource(IOSource):
             self.fd = -1
             if not self.external:
                 self.reactor._live -= 1
+        # The acceptor holds this source and this source its acceptor: let go of it here, so that a
+        # closed listener is freed at once rather than by the cyclic garbage collector.
+        self.acceptor = None
 
 
 cdef class WatchSource(IOSource):
@@ -578,6 +582,7 @@ cdef class CReactor:
 
     cdef int epfd
     cdef int wakefd
+    cdef bint _wake_pending          # a wake-up is written and not yet drained (see wakeup())
     cdef pn_collector_t *_pcoll
     cdef public object _collector
     cdef public object _handler
@@ -601,10 +606,8 @@ cdef class CReactor:
     cdef int _previous
 
     def __cinit__(self, *args, **kwargs):
-        self.epfd = system.epoll_create1(system.EPOLL_CLOEXEC)
-        if self.epfd < 0:
-            raise OSError(system.errno, "epoll_create1 failed")
-        self.wakefd = system.eventfd(0, system.EFD_NONBLOCK | system.EFD_CLOEXEC)
+        self.epfd = -1
+        self.wakefd = -1
         self._timerheap = []
         self._conns = []
         self._dirty = []
@@ -614,17 +617,52 @@ cdef class CReactor:
         self._now = monotonic()
         self._wall = wallclock()
         self._previous = 0
-        cdef system.epoll_event ev
-        ev.events = system.EPOLLIN
-        ev.data.ptr = NULL
-        system.epoll_ctl(self.epfd, system.EPOLL_CTL_ADD, self.wakefd, &ev)
+        self.open_loop_fds()
 
     def __dealloc__(self):
         # Only frees: each socket's own deallocator closes its descriptor.
+        self.close_loop_fds()
+
+    # -- the loop's own descriptors (epoll and the wake-up eventfd) --------------------------
+    # Made with the container, released by _release_loop() when a loop has ended (run() returning,
+    # BlockingConnection.close()) so that a finished container holds no descriptor even while
+    # something still refers to it, and made again on demand if the container is used again.
+    # Opening and closing happen with the GIL held, as every write to wakefd does, so no other
+    # thread can write to a descriptor number that was just closed and given to someone else.
+
+    cdef int open_loop_fds(self) except -1:
+        cdef system.epoll_event ev
+        if self.epfd >= 0:
+            return 0
+        self.epfd = system.epoll_create1(system.EPOLL_CLOEXEC)
+        if self.epfd < 0:
+            self.epfd = -1
+            raise OSError(system.errno, "epoll_create1: %s" % describe_errno(system.errno))
+        self.wakefd = system.eventfd(0, system.EFD_NONBLOCK | system.EFD_CLOEXEC)
+        if self.wakefd < 0:
+            self.wakefd = -1
+            self.close_loop_fds()
+            raise OSError(system.errno, "eventfd: %s" % describe_errno(system.errno))
+        self._wake_pending = False
+        ev.events = system.EPOLLIN
+        ev.data.ptr = NULL
+        system.epoll_ctl(self.epfd, system.EPOLL_CTL_ADD, self.wakefd, &ev)
+        return 0
+
+    cdef void close_loop_fds(self) noexcept:
         if self.wakefd >= 0:
             system.close(self.wakefd)
+            self.wakefd = -1
         if self.epfd >= 0:
             system.close(self.epfd)
+            self.epfd = -1
+
+    def _release_loop(self):
+        """Close the loop's own descriptors if nothing is watched any more (True when done)."""
+        if self._sources or self._conns:
+            return False
+        self.close_loop_fds()
+        return True
 
     def _set_collector(self, collector):
         self._collector = collector
@@ -727,13 +765,25 @@ cdef class CReactor:
         self._yield = True
 
     def wakeup(self):
-        """Interrupt the loop's wait (safe from any thread)."""
-        cdef uint64_t one = 1
-        system.write(self.wakefd, &one, 8)
+        """Interrupt the loop's wait (safe from any thread, never blocks)."""
+        self.wakeup_if_other_thread()
 
     cdef void wakeup_if_other_thread(self) noexcept:
+        # Coalesced: one eventfd write per wait, however many wake-ups are asked for meanwhile.
+        # The flag is tested and set with the GIL held, and cleared by drain_wakeups() only after
+        # the counter has been read, so a wake-up asked for after that read always writes again:
+        # none is lost. The eventfd is non-blocking, so even an unread counter never blocks a caller.
         cdef uint64_t one = 1
+        if self._wake_pending or self.wakefd < 0:
+            return
+        self._wake_pending = True
         system.write(self.wakefd, &one, 8)
+
+    cdef void drain_wakeups(self) noexcept:
+        """The wake-up eventfd was readable: reset it, then accept new wake-ups (in that order)."""
+        cdef uint64_t drain
+        system.read(self.wakefd, &drain, 8)
+        self._wake_pending = False
 
     # -- connections -------------------------------------------------------------------------
 
@@ -1010,13 +1060,13 @@ cdef class CReactor:
         """One epoll_wait (GIL released) and the calls for what became ready."""
         cdef system.epoll_event ready[MAX_READY]
         cdef int n, i
-        cdef uint64_t drain
+        self.open_loop_fds()
         with nogil:
             n = system.epoll_wait(self.epfd, ready, MAX_READY, wait_ms)
         self.tick_clock()
         for i in range(n):
             if ready[i].data.ptr == NULL:
-                system.read(self.wakefd, &drain, 8)
+                self.drain_wakeups()
                 continue
             (<IOSource>ready[i].data.ptr).ready(ready[i].events)
         return 0

@@ -14,10 +14,6 @@ import re as _re
 
 cdef object _engine_log = _logging.getLogger("proton")
 cdef dict _engine_loggers = {}
-# Transports whose next RAW lines (PN_LOG raw dumps) are the bytes of a sasl-init or sasl-response
-# frame: the engine logs a frame's FRAME line, then its RAW rows, so the rows up to the transport's
-# next FRAME line carry the credentials in hex and ASCII, and are redacted.
-cdef set _raw_secret = set()
 
 
 cdef object _configured_logger(str subsystem, int level):
@@ -44,7 +40,52 @@ cdef object _SECRET2 = _re.compile(r"(@sasl-(?:init|response)\(\d+\) \[[^\]]*?, 
 def redact(text):
     """``text`` with SASL credentials in frame traces replaced by ``<redacted>``."""
     text = _SECRET.sub(r"\1<redacted>", text)
-    return _SECRET2.sub(r"\1<redacted>", text)
+    text = _SECRET2.sub(r"\1<redacted>", text)
+    # TLS "decrypted data" traces quote the bytes: a sasl-init (descriptor 0x41) or sasl-response
+    # (0x43) in them shows as \x00SA / \x00SC; everything quoted after that goes.
+    return _SECRET_QUOTED.sub(r"\1<redacted>", text)
+
+
+# Raw traces (PN_TRACE_RAW) dump each frame as lines of 16 bytes, hex then text:
+# "->0010/0024: 50 4c 41 49 4e a0 0d 00 61 6c 69 63 65 00 73 33 PLAIN...alice.s3". A SASL frame
+# (type byte 1) whose performative is sasl-init or sasl-response carries credentials: its bytes
+# after the descriptor are written as ** (hex) and * (text), on its first line and on every
+# following line of the same dump, in either direction (a server's trace shows what clients sent).
+cdef object _SECRET_QUOTED = _re.compile(r"(\\x00S[AC])(?:[^\"\\]|\\.)*")
+cdef object _RAW_LINE = _re.compile(r"(<-|->)([0-9a-f]{4})/([0-9a-f]{4,}): ((?:[0-9a-f]{2} |   ){16})(.*)", _re.S)
+# (transport address, direction) -> True while the lines of a secret frame's dump are coming
+cdef dict _raw_secret_dumps = {}
+
+
+cdef object redact_raw_line(size_t transport, object text):
+    """``text`` (one line of a raw frame dump, or anything else) with SASL credentials masked."""
+    cdef Py_ssize_t offset, size, keep, doff, i
+    found = _RAW_LINE.fullmatch(text)
+    if found is None:
+        return text
+    direction, offset, size = found.group(1), int(found.group(2), 16), int(found.group(3), 16)
+    key = (transport, direction)
+    hexes = found.group(4).split()
+    if offset == 0:
+        _raw_secret_dumps.pop(key, None)
+        if len(hexes) < 6 or hexes[5] != "01":
+            return text                                  # not a SASL frame
+        doff = int(hexes[4], 16) * 4
+        if doff + 3 <= len(hexes) and hexes[doff:doff + 2] == ["00", "53"] and hexes[doff + 2] not in ("41", "43"):
+            return text                                  # sasl-mechanisms, -challenge, -outcome: no secret
+        keep = min(doff + 3, len(hexes)) if doff + 3 <= len(hexes) else 6
+        if size > 16:
+            _raw_secret_dumps[key] = True
+    elif key in _raw_secret_dumps:
+        keep = 0
+        if offset + 16 >= size:
+            del _raw_secret_dumps[key]
+    else:
+        return text
+    shown_hex = [h if i < keep else "**" for i, h in enumerate(hexes)]
+    shown_text = found.group(5)[:keep] + "*" * max(0, len(hexes) - keep)
+    return "%s%s/%s: %s%s" % (direction, found.group(2), found.group(3),
+                              "".join(h + " " for h in shown_hex) + "   " * (16 - len(hexes)), shown_text)
 
 
 # OpenSSL's words when the two sides share no TLS version; then say how to allow the old ones.
@@ -63,13 +104,7 @@ cdef void _log_sink(intptr_t context, c_logger.pn_log_subsystem_t subsystem, c_l
     try:
         text = redact(PyUnicode_DecodeUTF8(message, strlen(message), "replace"))
         if level & c_logger.PN_LEVEL_RAW:
-            if <size_t>t in _raw_secret:
-                text = text.split(":", 1)[0] + ": <redacted: part of a SASL frame carrying credentials>"
-        elif level & c_logger.PN_LEVEL_FRAME:
-            if "@sasl-init" in text or "@sasl-response" in text:
-                _raw_secret.add(<size_t>t)
-            elif _raw_secret:
-                _raw_secret.discard(<size_t>t)
+            text = redact_raw_line(<size_t>t, text)
         level_name = c_logger.pn_logger_level_name(level).decode()
         tracer = record_get(c_transport.pn_transport_attachments(t), TRACER_KEY) if t != NULL else None
         if tracer is not None:

@@ -9,6 +9,27 @@
 # wrapper live in a dict kept in the engine object's record, so every wrapper of the same
 # engine object sees them, and they live exactly as long as the engine object does. The
 # dict is made only when a first attribute is set; the record keeps it.
+#
+# Ownership, the rule every fragment follows:
+#
+# 1. Strong downward. A wrapper owns one engine reference; an engine record (attribute dict,
+#    handler, the loop's socket of a transport, a tracer) and a queued collector event each own
+#    one reference to the Python object they point at (PYREF_CLASS). The container owns its
+#    collector, its sockets, its timers and its selectables.
+# 2. Those engine-held references are invisible to the cyclic garbage collector: a cycle through
+#    a record (object -> engine object -> record -> object) is never collected. So nothing the
+#    package stores in a record or an event refers back up to what owns that engine object:
+#    back-references are weak (a connector's container, MessagingHandler's children and their
+#    parent) or not kept at all (a connection does not name its container; a session is found
+#    again through the connection, see _SessionPerConnection).
+# 3. What a program stores there (its handler keeping its connection, say) can make such a
+#    cycle; the package breaks the ones it knows of at defined points: the socket of a transport
+#    is dropped from the transport's record when the transport closes and when the loop ends;
+#    BlockingConnection.close() drops the connection's handler and the loop's pending events;
+#    Container.run() drops the container's handlers at its end, as python-qpid-proton does.
+# 4. Descriptors are not left to deallocation: a loop that has ended closes its epoll and
+#    wake-up descriptors at once (CReactor._release_loop), and makes them again if used again.
+# 5. free() of a connection, session or link ends the endpoint, never takes a reference.
 
 from cpython.object cimport Py_SIZE
 from cpython.ref cimport Py_DECREF, Py_INCREF

@@ -978,7 +978,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.command:
         build_parser().print_help(sys.stderr)
         return EXIT_USAGE
-    url = getattr(args, "url", None) or _bench_url(args) or ""   # to keep secret
+    url = getattr(args, "url", None) or getattr(args, "address", None) or _bench_url(args) or ""   # to keep secret
     _keep_secret(getattr(args, "password", None))
     try:
         return _COMMANDS[args.command](args, sys.stdout)

@@ -12,6 +12,7 @@ subclass overrides one of them, and they document what happens.
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Union, cast
 
 from . import _cproton
@@ -441,9 +442,13 @@ class MessagingHandler(Handler, Acking):
         self.handlers: List[Any] = []
         if prefetch:
             self.handlers.append(FlowController(prefetch))
-        self.handlers.append(EndpointStateHandler(peer_close_is_error, self))
-        self.handlers.append(IncomingMessageHandler(auto_accept, self))
-        self.handlers.append(OutgoingMessageHandler(auto_settle, self))
+        # The children call back into this handler through a weak proxy, as in python-qpid-proton:
+        # a strong reference would make every MessagingHandler a reference cycle that only the
+        # cyclic garbage collector frees (the dispatcher in _cproton looks through the proxy).
+        me = weakref.proxy(self)
+        self.handlers.append(EndpointStateHandler(peer_close_is_error, me))
+        self.handlers.append(IncomingMessageHandler(auto_accept, me))
+        self.handlers.append(OutgoingMessageHandler(auto_settle, me))
         self.fatal_conditions = ["amqp:unauthorized-access"]
 
     def on_transport_error(self, event: Event) -> None:

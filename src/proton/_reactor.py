@@ -15,6 +15,7 @@ import logging
 import operator
 import os
 import queue
+import threading
 import uuid
 import weakref
 from typing import (
@@ -214,15 +215,28 @@ class EventInjector:
     Register it with ``container.selectable(injector)``, then call :meth:`trigger` from any
     thread; each event is dispatched on the container's thread, in order. :meth:`close` it when
     done so that the container can finish.
+
+    ``queue`` holds the events not yet taken by the loop and ``pipe`` is the (read end, write end)
+    pair whose read end (:meth:`fileno`) the loop watches, as in python-qpid-proton. Unlike there,
+    wake-ups are coalesced: at most one byte is waiting in the pipe, however many events are
+    triggered before the loop looks, so :meth:`trigger` never blocks, not even when called
+    millions of times from the container's own thread.
     """
 
     def __init__(self) -> None:
         self.queue: queue.Queue[Any] = queue.Queue()
         self.pipe = os.pipe()  # (read end, write end); a byte written wakes the loop
-        os.set_blocking(self.pipe[0], False)
+        for end in self.pipe:
+            os.set_blocking(end, False)
         self._closed = False
-        self._pipe_closed = False
         self._transport = None
+        # _wake_pending: a byte is (or is about to be) in the pipe and the loop has not yet
+        # looked at the queue since. Set by _wake_loop, cleared by the loop after it has emptied
+        # the pipe and before it takes from the queue (see _take_queued for why in that order).
+        # _lock also orders the pipe's closing against writes to it from other threads.
+        self._wake_pending = False
+        self._pipe_closed = False
+        self._lock = threading.Lock()
 
     def fileno(self) -> int:
         return self.pipe[0]
@@ -232,12 +246,17 @@ class EventInjector:
         event.context.update()
 
     def _take_queued(self) -> Iterator[Any]:
-        # Wake-up bytes first, then every event queued so far: a trigger() racing with this
-        # leaves its byte in the pipe, so its event is picked up on the next wake-up at the latest.
-        with contextlib.suppress(BlockingIOError):
+        # Empty the pipe, then accept new wake-ups, then take what is queued. A trigger() whose
+        # wake-up was skipped (one was pending) put its event before this clears the flag, so the
+        # event is counted below; a later trigger() finds the flag clear and writes a new byte.
+        # Only the events queued at that moment are taken: producers faster than the loop cannot
+        # keep it here for ever, and what they add meanwhile comes with a wake-up of its own.
+        with contextlib.suppress(BlockingIOError, InterruptedError):
             while os.read(self.pipe[0], 4096):
                 pass
-        while True:
+        with self._lock:
+            self._wake_pending = False
+        for _ in range(self.queue.qsize()):
             try:
                 yield self.queue.get_nowait()
             except queue.Empty:
@@ -247,12 +266,12 @@ class EventInjector:
         watched = event.context
         for injected in self._take_queued():
             watched.push_event(injected.context, injected.type)
-        if self._closed:
+        if self._closed and self.queue.empty():
             watched.terminate()
             watched.update()
 
     def trigger(self, event: ApplicationEvent) -> None:
-        """Queue ``event`` for dispatch on the container's thread (thread-safe)."""
+        """Queue ``event`` for dispatch on the container's thread (thread-safe, never blocks)."""
         self.queue.put(event)
         self._wake_loop()
 
@@ -262,18 +281,26 @@ class EventInjector:
         self._wake_loop()
 
     def _wake_loop(self) -> None:
-        if not self._pipe_closed:
-            os.write(self.pipe[1], b"\0")
+        if self._wake_pending:   # fast path; a stale True is safe, see _take_queued
+            return
+        with self._lock:
+            if self._wake_pending or self._pipe_closed:
+                return
+            self._wake_pending = True
+            try:
+                os.write(self.pipe[1], b"!")
+            except BlockingIOError:   # a full pipe wakes the loop just as well
+                pass
 
     def on_selectable_final(self, event: Event) -> None:
         # The I/O handler closes the selectable next, which calls close() here: the pipe must be
-        # marked closed first, so that nothing is written to a descriptor number reused since.
-        self._pipe_closed = True
-        for end in self.pipe:
-            try:
-                os.close(end)
-            except OSError:
-                pass
+        # marked closed first (under the lock other threads write with), so that nothing is
+        # written to a descriptor number reused since.
+        with self._lock:
+            self._pipe_closed = True
+            for end in self.pipe:
+                with contextlib.suppress(OSError):
+                    os.close(end)
 
 
 # -- link options -------------------------------------------------------------------------------
@@ -713,9 +740,12 @@ class _Connector(Handler):
                 setattr(connection, field, value)
 
     def _start_tls(self, transport: Transport, url: Url) -> None:
-        if not self.ssl_domain:
+        domain = self.ssl_domain
+        if not domain and self.container.ssl is not None:
+            domain = self.container.ssl.client
+        if not domain:
             raise SSLUnavailable("amqps: SSL libraries not found")
-        SSL(transport, self.ssl_domain).peer_hostname = self.ssl_sni or self.virtual_host or url.host
+        SSL(transport, domain).peer_hostname = self.ssl_sni or self.virtual_host or url.host
 
     def on_connection_local_open(self, event: Event) -> None:
         if event.connection.transport is not None:
@@ -789,11 +819,42 @@ class _Connector(Handler):
 
 
 class SSLConfig:
-    """A container's default TLS settings: one client and one server domain."""
+    """A container's default TLS settings: one client and one server domain.
+
+    Each domain is made when first used: making one costs tens of milliseconds (the TLS library
+    loads its algorithms and the system's trusted certificates), which a container that never
+    speaks TLS, or a BlockingConnection opened per request, should not pay.
+
+    :raise SSLUnavailable: when this build has no TLS support.
+    """
 
     def __init__(self) -> None:
-        self.client = SSLDomain(SSLDomain.MODE_CLIENT)
-        self.server = SSLDomain(SSLDomain.MODE_SERVER)
+        if not SSL.present():
+            raise SSLUnavailable("TLS is not available in this build of cyproton")
+        self._client: Optional[SSLDomain] = None
+        self._server: Optional[SSLDomain] = None
+
+    @property
+    def client(self) -> SSLDomain:
+        """The domain of connections made with an ``amqps`` URL and no ``ssl_domain``."""
+        if self._client is None:
+            self._client = SSLDomain(SSLDomain.MODE_CLIENT)
+        return self._client
+
+    @client.setter
+    def client(self, domain: SSLDomain) -> None:
+        self._client = domain
+
+    @property
+    def server(self) -> SSLDomain:
+        """The domain of listeners on an ``amqps`` URL and no ``ssl_domain``."""
+        if self._server is None:
+            self._server = SSLDomain(SSLDomain.MODE_SERVER)
+        return self._server
+
+    @server.setter
+    def server(self, domain: SSLDomain) -> None:
+        self._server = domain
 
     def set_credentials(self, cert_file: str, key_file: str, password: Optional[str]) -> None:
         self.client.set_credentials(cert_file, key_file, password)
@@ -880,6 +941,9 @@ class Reactor(_cproton.CReactor):
             # (connections, links) keeps the container alive after run().
             self._set_global(None, None, self._native_io)
             self._handler = None
+            # The loop has ended: its epoll and wake-up descriptors go now, not when the container
+            # is collected (they are made again should the container be used once more).
+            self._release_loop()
 
     def start(self) -> None:
         """Queue the ``on_reactor_init`` (``on_start``) event; with selectable I/O, also announce
@@ -930,7 +994,6 @@ class Reactor(_cproton.CReactor):
         conn = Connection()
         if handler is not None:
             conn.handler = handler
-        conn._container = self
         conn.collect(self._collector)
         return conn
 
@@ -1104,8 +1167,9 @@ class Container(Reactor):
         connector.address = Urls(addresses)
         connector.heartbeat = heartbeat or connector.heartbeat
         connector.reconnect = _restartable(reconnect)
-        # amqps URLs without a domain of their own use the container's client domain
-        connector.ssl_domain = ssl_domain or (self.ssl.client if self.ssl else None)
+        # amqps URLs without a domain of their own use the container's client domain (looked up
+        # only then, see _Connector._start_tls: it is made on first use)
+        connector.ssl_domain = ssl_domain
         conn._overrides = connector
         conn._session_policy = _SessionPerConnection()
         conn.open()

@@ -79,7 +79,7 @@ from ._delivery import DispositionType
 from ._endpoints import Terminus
 from ._handlers import Reject, Release
 from ._message import Message
-from ._url import Url
+from ._url import Url, redacted
 
 if TYPE_CHECKING:
     from ._delivery import Delivery
@@ -335,19 +335,6 @@ def _text(value: Any) -> Optional[str]:
     return str(value)
 
 
-def _shown_address(address: str) -> str:
-    """A connection's address as spans may show it: exported spans end up in other systems, so a
-    password in it is written ``***``."""
-    try:
-        url = Url(address)
-    except ValueError:
-        return address
-    if not url.password:
-        return address
-    url.password = "***"
-    return str(url).replace("%2A%2A%2A", "***")
-
-
 def _host_port(address: Optional[str]) -> Tuple[Optional[str], Optional[int]]:
     if not address:
         return None, None
@@ -366,8 +353,8 @@ def _tags(address: Optional[str], connection: Optional[Connection], operation: s
     if message is not None and message.id is not None:
         found[_MESSAGE_ID] = message.id
     if connection is not None:
-        peer = connection.connected_address
-        found[_PEER_ADDRESS] = None if peer is None else _shown_address(peer)
+        peer = connection.connected_address   # spans are exported: no password in them
+        found[_PEER_ADDRESS] = None if peer is None else redacted(peer)
         found[_PEER_HOSTNAME] = connection.hostname
         host, port = _host_port(peer)
         found[_NET_PEER_ADDRESS], found[_NET_PEER_PORT] = host, port

@@ -30,11 +30,20 @@ This is a leaf module: it imports only the standard library.
 
 from __future__ import annotations
 
+import re
 import socket
 from typing import Any, Optional, Tuple, Union
 from urllib.parse import quote, unquote, urlparse, urlunparse
 
 __all__ = ["Url"]
+
+#: How a password is written wherever an address is shown rather than used: ``repr()`` of a
+#: :class:`Url`, exception texts, log lines, the ``cyproton`` command's messages. Literally, never
+#: percent-encoded (``%2A%2A%2A``), so that what users read is what the documentation says.
+REDACTED = "***"
+
+# the credentials of any "scheme://user:password@" in free text
+_CREDENTIALS_IN_TEXT = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/@:]*:)[^\s/@]*@")
 
 # Service names that must resolve even on hosts whose services database lacks them.
 _FALLBACK_SERVICES = {"amqp": 5672, "amqps": 5671}
@@ -267,8 +276,9 @@ class Url:
             self._port = Url.Port(self.scheme)
         return self
 
-    def _location(self) -> str:
-        """The ``user:password@host:port`` part, credentials percent-encoded."""
+    def _location(self, shown_secret: Optional[str] = None) -> str:
+        """The ``user:password@host:port`` part, credentials percent-encoded; a password is
+        replaced by ``shown_secret`` (as it is, not encoded) when that is given."""
         address = self._host or ""
         if self._port:
             address = "%s:%s" % (address, self._port)
@@ -277,23 +287,23 @@ class Url:
             return address
         credentials = quote(user) if user else ""
         if secret:
-            credentials = "%s:%s" % (credentials, quote(secret))
+            credentials = "%s:%s" % (credentials, shown_secret if shown_secret is not None else quote(secret))
         return "%s@%s" % (credentials, address)
 
-    def __str__(self) -> str:
-        location = self._location()
+    def _text(self, shown_secret: Optional[str] = None) -> str:
+        location = self._location(shown_secret)
         rest = (self._path, self._params, self._query, self._fragment)
         if self.scheme and not location and not any(rest):
             return self.scheme + "://"
         return urlunparse((self.scheme or "", location) + tuple(piece or "" for piece in rest))
 
+    def __str__(self) -> str:
+        return self._text()
+
     def __repr__(self) -> str:
-        # Unlike str(), a repr may end up in logs: the password is shown as "***".
-        if self.password:
-            shown = Url(self)
-            shown.password = "***"
-            return "Url('%s')" % shown
-        return "Url('%s')" % self
+        # Unlike str() (the address to connect to, as in python-qpid-proton), a repr may end up
+        # in logs: the password is shown as "***".
+        return "Url('%s')" % self._text(REDACTED)
 
     def __eq__(self, other: object) -> bool:
         return str(other) == str(self)
@@ -302,3 +312,39 @@ class Url:
         return not self.__eq__(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _password_of(address: Union[str, "Url", None]) -> Optional[str]:
+    if isinstance(address, Url):
+        return address.password
+    if not address or "@" not in address or any(ch.isspace() for ch in address):
+        return None               # free text: only _CREDENTIALS_IN_TEXT applies
+    try:
+        return Url(address, defaults=False).password
+    except (ValueError, TypeError):
+        return None
+
+
+def redacted(text: Union[str, "Url", None], url: Union[str, "Url", None] = None) -> str:
+    """``text`` (a :class:`Url`, or any text that may hold URLs) as text that is safe to show:
+    every password written as ``***``. With ``url``, the password of that address is also masked
+    wherever it appears in ``text`` (as given or percent-encoded), URL or not. Everything the
+    package and the ``cyproton`` command print about an address goes through here."""
+    if text is None:
+        return "None"
+    if isinstance(text, Url):
+        return text._text(REDACTED)
+    text = str(text)
+    secrets = [p for p in (_password_of(text), _password_of(url)) if p]
+    if not secrets and "@" not in text:
+        return text
+    if not url and secrets:
+        parsed = Url(text, defaults=False)
+        if str(parsed) == text:   # exactly one address: written again, its password replaced
+            return parsed._text(REDACTED)
+    # free text, or an address that does not read back the same: each known password first (as
+    # given or encoded, longest first), then whatever else looks like credentials
+    forms = {form for p in secrets for form in (p, quote(p), quote(p, safe=""))}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
+    return _CREDENTIALS_IN_TEXT.sub(lambda m: m.group(1) + REDACTED + "@", text)

@@ -22,7 +22,7 @@ from ._exceptions import ConnectionException, LinkException, ProtonException, Ti
 from ._handler import Handler
 from ._handlers import IncomingMessageHandler, MessagingHandler
 from ._reactor import Container
-from ._url import Url
+from ._url import Url, redacted
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -318,8 +318,15 @@ class BlockingConnection(Handler):
             if self.conn:
                 self.conn.handler = None
                 self.conn = None
-            self.container.stop_events()
-            self.container = None  # type: ignore[assignment]
+            self._release_container()
+
+    def _release_container(self) -> None:
+        # The loop has ended: drop its pending events (they hold engine objects) and its
+        # descriptors now, so that nothing of this connection outlives close() even while the
+        # caller still refers to the container.
+        container, self.container = self.container, None  # type: ignore[assignment]
+        container.stop_events()
+        container._release_loop()
 
     @property
     def url(self) -> Optional[str]:
@@ -329,12 +336,7 @@ class BlockingConnection(Handler):
     def _shown_url(self) -> Optional[str]:
         # Error texts end up in logs, so a password in the URL is written as "***".
         where = self.url
-        if where is None:
-            return None
-        parsed = Url(where)
-        if parsed.password:
-            parsed.password = "***"
-        return str(parsed)
+        return None if where is None else redacted(where)
 
     def _is_closed(self) -> int:
         return self.conn.state & (Endpoint.LOCAL_CLOSED | Endpoint.REMOTE_CLOSED)  # type: ignore[union-attr]

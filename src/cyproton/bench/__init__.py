@@ -117,7 +117,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         args = parse_args(argv)
     except SystemExit as exc:  # argparse: --help, or an error it has printed
         return exc.code if isinstance(exc.code, int) else 2
-    where = "through %s, address %s" % (args.url, args.address) if args.url else "peer to peer over loopback"
+    from proton._url import redacted   # here: workers import this package under python-qpid-proton too
+
+    where = "through %s, address %s" % (redacted(args.url), args.address) if args.url else "peer to peer over loopback"
     print("cyproton bench: %s messages %s ..." % ("{:,}".format(args.count), where), flush=True)
     progress = Progress(args.count, sys.stdout) if args.progress > 0 else None
     started = time.monotonic()
@@ -129,7 +131,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (BenchError, OSError) as exc:
         if progress is not None:
             progress.end()
-        print("cyproton bench: failed after %.1f s: %s" % (time.monotonic() - started, exc), file=sys.stderr)
+        print(redacted("cyproton bench: failed after %.1f s: %s" % (time.monotonic() - started, exc), args.url),
+              file=sys.stderr)
         return 1
     if progress is not None:
         progress.end()
