@@ -806,11 +806,17 @@ cdef class CReactor:
             self._live += 1
         return conn
 
-    def _connect_transport(self, transport, host, port, bint external=False):
+    def _connect_transport(self, transport, host, port, bint external=False, double handshake_timeout=0):
         """Open a socket to host:port for ``transport`` (already bound to its connection).
-        ``external``: a selectable will stand for the socket (see the top of this file)."""
+        ``external``: a selectable will stand for the socket (see the top of this file);
+        ``handshake_timeout`` (seconds, native I/O): end the attempt if the peer's AMQP open has not
+        come by then, TCP connect, TLS and SASL included (a peer that is paused, say, whose kernel
+        still completes the TCP handshake)."""
         cdef SocketConn conn = self.new_conn(<CTransport?>transport, -1, external)
         conn.target = (host, port)
+        if handshake_timeout > 0 and not external:
+            conn.handshake_timeout = handshake_timeout
+            conn.handshake_deadline = monotonic() + handshake_timeout
         try:
             conn.addrs = resolve(host, port, False)
         except OSError as exc:

@@ -685,6 +685,10 @@ class _Connector(Handler):
     virtual_host: Optional[str] = None
     ssl_sni: Optional[str] = None
     max_frame_size: Optional[int] = None
+    #: Seconds an attempt may take from the connect to the peer's AMQP open (None: the heartbeat, when
+    #: there is one; 0: no limit). A node that hangs without closing (paused, overloaded, a half-open
+    #: path) is given up after this long, and the next URL is tried.
+    handshake_timeout: Optional[float] = None
     resend_unsettled = False
 
     def __init__(self, container: Container, connection: Connection) -> None:
@@ -863,6 +867,20 @@ class SSLConfig:
     def set_trusted_ca_db(self, certificate_db: str) -> None:
         self.client.set_trusted_ca_db(certificate_db)
         self.server.set_trusted_ca_db(certificate_db)
+
+
+def _handshake_limit(connection: Connection) -> float:
+    """How long a client connection's attempt may take to get the peer's open (seconds; 0: no limit):
+    connect(handshake_timeout=...) when given, else its heartbeat (a peer silent that long is given
+    up on once connected, so it is given up on while connecting too), else none, as in
+    python-qpid-proton."""
+    connector = getattr(connection, "_overrides", None)
+    if connector is None:
+        return 0.0
+    limit = connector.handshake_timeout
+    if limit is None:
+        limit = connector.heartbeat
+    return float(limit or 0)
 
 
 def _default_port(scheme: str) -> int:
@@ -1057,7 +1075,7 @@ class Reactor(_cproton.CReactor):
         if getattr(connection, "_acceptor", None) is not None:
             return
         host, port = self._address_of(connection)
-        self._connect_transport(event.transport, host, port)
+        self._connect_transport(event.transport, host, port, False, _handshake_limit(connection))
 
 
 class Container(Reactor):
@@ -1108,7 +1126,13 @@ class Container(Reactor):
         :class:`Backoff`), ``heartbeat`` (idle timeout, seconds), ``ssl_domain``, ``sasl_enabled``,
         ``allowed_mechs``, ``allow_insecure_mechs``, ``user``, ``password``, ``virtual_host``,
         ``sni``, ``max_frame_size``, ``offered_capabilities``, ``desired_capabilities``,
-        ``properties``, ``container_id``, and cyproton's ``resend_unsettled``.
+        ``properties``, ``container_id``, and cyproton's ``resend_unsettled`` and ``handshake_timeout``.
+
+        ``handshake_timeout`` (seconds, a cyproton extension): how long an attempt may take from the
+        connect to the peer's AMQP open. It defaults to the heartbeat: a peer that says nothing for
+        that long is dropped once connected, and is given up on while connecting too, so a node that
+        hangs without closing (a paused broker accepts TCP but never answers) makes the connector try
+        the next URL. 0 turns it off; with no heartbeat there is no limit, as in python-qpid-proton.
 
         ``resend_unsettled=True`` (a cyproton extension) makes failover at-least-once without
         application code: when the transport is lost and a reconnect follows, every message sent with
@@ -1160,6 +1184,7 @@ class Container(Reactor):
             setattr(connector, name, kwargs.get(name, getattr(self, name)))
         connector.ssl_sni = kwargs.get("sni")
         connector.max_frame_size = kwargs.get("max_frame_size")
+        connector.handshake_timeout = kwargs.get("handshake_timeout")
         connector.virtual_host = kwargs.get("virtual_host")
         connector.resend_unsettled = bool(kwargs.get("resend_unsettled", False))
         if connector.virtual_host:   # an empty one keeps the host of the URL

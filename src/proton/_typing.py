@@ -44,3 +44,6 @@ class ConnectOptions(TypedDict, total=False):
     container_id: Optional[str]
     #: cyproton's: after a lost connection, send again on the new one what the peer had not settled.
     resend_unsettled: Optional[bool]
+    #: cyproton's: seconds an attempt may take from the connect to the peer's open (default: the
+    #: heartbeat; 0: no limit); a node that hangs is given up after this long and the next URL tried.
+    handshake_timeout: Optional[float]

@@ -154,3 +154,73 @@ def test_close_calls_off_a_reconnect_waiting_for_its_delay():
     Container(client).run()
     assert time.monotonic() - started < 3.0, "run() waited for the reconnect delay"
     assert client.disconnects == 1, "a closed connection was connected again"
+
+
+@pytest.mark.parametrize("hang", ["after_accept", "in_tcp_connect"])
+def test_a_node_that_hangs_is_given_up_after_the_heartbeat(hang):
+    """The first URL is a node that hangs: it accepts TCP and then says nothing (as a paused broker does,
+    its kernel completing the handshake), or its listen backlog is full so that the TCP connect itself never
+    completes. With a heartbeat, the attempt is given up that long after the connect and the next URL is
+    tried. python-qpid-proton waits on such a node for ever."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(0 if hang == "in_tcp_connect" else 8)
+    silent.settimeout(0.05)
+    held = []
+    done = threading.Event()
+    if hang == "in_tcp_connect":
+        for _ in range(4):     # fill the backlog: later SYNs are dropped, a connect never completes
+            filler = socket.socket()
+            filler.setblocking(False)
+            try:
+                filler.connect(silent.getsockname())
+            except BlockingIOError:
+                pass
+            held.append(filler)
+
+    def hold():
+        while hang == "after_accept" and not done.is_set():
+            try:
+                held.append(silent.accept()[0])       # never read, never answered
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    real_url = f"127.0.0.1:{support.free_port()}"
+    seen = []
+
+    class Failover(MessagingHandler):
+        def on_start(self, event):
+            self.acceptor = event.container.listen(real_url)
+            self.started = time.monotonic()
+            event.container.connect(urls=[f"127.0.0.1:{silent.getsockname()[1]}", real_url], heartbeat=0.5)
+
+        def on_transport_error(self, event):
+            condition = event.transport.condition
+            seen.append((condition.name, condition.description))
+
+        def on_connection_opened(self, event):
+            seen.append(("opened", round(time.monotonic() - self.started, 1)))
+            event.connection.close()
+
+        def on_connection_closed(self, event):
+            self.acceptor.close()
+
+    try:
+        Container(Failover()).run()
+    finally:
+        done.set()
+        thread.join()
+        silent.close()
+        for peer in held:
+            peer.close()
+    name, description = seen[0]
+    assert name == "amqp:resource-limit-exceeded"
+    # once TCP is up the engine's own idle timeout is the first to notice; before, only ours can
+    assert ("handshake timeout" in description) if hang == "in_tcp_connect" else \
+        ("handshake timeout" in description or "idle-timeout" in description)
+    opened = [s for s in seen if s[0] == "opened"]
+    assert opened and opened[0][1] < 5.0
