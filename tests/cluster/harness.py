@@ -230,6 +230,19 @@ class Scenario:
             time.sleep(0.1)
         return False
 
+    def wait_moved(self, role, node, timeout):
+        """Until every client of ``role`` is connected to a node other than ``node`` and has moved a message
+        there. (Progress alone is not enough after a SIGSTOP: what the node wrote before it stopped is still
+        in the sockets, and reading it counts as progress.)"""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            where = [self.cluster.node_of(c.status().get("node")) for c in self.clients(role)]
+            if all(n is not None and n != node for n in where):
+                if self.wait_flowing(role, timeout=max(0.1, deadline - time.monotonic())):
+                    return True
+            time.sleep(0.1)
+        return False
+
     def target(self, role):
         """The node most clients of ``role`` are on (the first in their order, when none is connected)."""
         found = self.nodes_of(role)
@@ -289,7 +302,7 @@ class PauseNode(Scenario):
             node = self.target(role)
             t = self.cluster.signal(node, "pause")
             self.events.append((t, node, role, "pause"))
-            self.wait_flowing(role, timeout=self.settings["pause_limit"])
+            self.wait_moved(role, node, timeout=self.settings["pause_limit"])
             self.cluster.signal(node, "resume")
             time.sleep(1.0)   # let the resumed node's members catch up before the next pause
         self.wait_flowing("producer")

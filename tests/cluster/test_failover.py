@@ -17,11 +17,7 @@ import harness
 pytestmark = pytest.mark.cluster
 
 
-# A paused node: after the idle timeout the reconnect tries the first URL again, which is the paused node
-# itself (its kernel still accepts the TCP connection), and nothing times that attempt out before the node
-# answers, so clients of both implementations come back only when the node is resumed. Known, not fixed yet.
-_PAUSE_KNOWN = pytest.mark.xfail(reason="reconnect retries the paused node first and waits for it", strict=False)
-_CASES = [pytest.param(s, id=s.name, marks=[_PAUSE_KNOWN] if s is harness.PauseNode else []) for s in harness.SCENARIOS]
+_CASES = [pytest.param(s, id=s.name) for s in harness.SCENARIOS]
 
 
 @pytest.mark.parametrize("scenario_class", _CASES)
