@@ -10,9 +10,9 @@ very object :mod:`proton` wraps, and the engine is linked once.
 An engine pointer is a small object that compares and hashes by address (never an int: the
 reference layer tells a pointer from a number by its type); a NULL pointer is ``None``.
 :func:`isnull` and :func:`addressof` work on both, as the reference layer expects, and proton's own
-wrappers (Connection, Session, Link, Delivery, Transport) are accepted wherever a pointer is. The contract (which names, how they
-are called) is recorded in ``tests/conformance/cproton_inventory.json`` and checked by
-``tests/conformance/test_cproton_api.py``.
+wrappers (Connection, Session, Link, Delivery, Transport) are accepted wherever a pointer is.
+The contract (which names, how they are called) is recorded in
+``tests/conformance/cproton_inventory.json`` and checked by ``tests/conformance/test_cproton_api.py``.
 
 When the ``proton`` package that Python finds is not cyproton's (python-qpid-proton's pure-Python
 layer placed first on the path, running over this module), the compiled extension is loaded from
@@ -40,6 +40,7 @@ def _load_beside() -> ModuleType:
     if not found:
         raise ImportError(f"cyproton's compiled module proton._cproton is not in {here}")
     saved = sys.modules.get("proton._exceptions")
+    before = set(sys.modules)
     try:
         exc_spec = importlib.util.spec_from_file_location("proton._exceptions", os.path.join(here, "_exceptions.py"))
         assert exc_spec is not None and exc_spec.loader is not None
@@ -55,6 +56,10 @@ def _load_beside() -> ModuleType:
             sys.modules.pop("proton._exceptions", None)
         else:
             sys.modules["proton._exceptions"] = saved
+        # The extension registers itself as proton._cproton while it initialises; that name would
+        # then claim a submodule of the other proton package, so it is taken back too.
+        if sys.modules.get("proton._cproton") is not None and "proton._cproton" not in before:
+            del sys.modules["proton._cproton"]
     return module
 
 
