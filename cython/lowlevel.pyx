@@ -864,7 +864,7 @@ def pn_connection_transport(connection):
 
 
 def pn_data(capacity):
-    return _ll_out(c_codec.pn_data(capacity))
+    return _ll_out(c_codec.pn_data(PyNumber_Index(capacity)))
 
 
 def pn_data_clear(data):
@@ -1000,7 +1000,7 @@ def pn_data_prev(data):
 
 
 def pn_data_put_array(data, described, type):
-    return c_codec.pn_data_put_array(<c_codec.pn_data_t *>_ll_in(data), described, <c_codec.pn_type_t>type)
+    return c_codec.pn_data_put_array(<c_codec.pn_data_t *>_ll_in(data), described, <c_codec.pn_type_t><int>PyNumber_Index(type))
 
 
 def pn_data_put_bool(data, b):
@@ -1008,19 +1008,19 @@ def pn_data_put_bool(data, b):
 
 
 def pn_data_put_byte(data, b):
-    return c_codec.pn_data_put_byte(<c_codec.pn_data_t *>_ll_in(data), b)
+    return c_codec.pn_data_put_byte(<c_codec.pn_data_t *>_ll_in(data), PyNumber_Index(b))
 
 
 def pn_data_put_char(data, c):
-    return c_codec.pn_data_put_char(<c_codec.pn_data_t *>_ll_in(data), <c_types.pn_char_t>c)
+    return c_codec.pn_data_put_char(<c_codec.pn_data_t *>_ll_in(data), <c_types.pn_char_t>PyNumber_Index(c))
 
 
 def pn_data_put_decimal32(data, d):
-    return c_codec.pn_data_put_decimal32(<c_codec.pn_data_t *>_ll_in(data), <c_types.pn_decimal32_t>d)
+    return c_codec.pn_data_put_decimal32(<c_codec.pn_data_t *>_ll_in(data), <c_types.pn_decimal32_t>PyNumber_Index(d))
 
 
 def pn_data_put_decimal64(data, d):
-    return c_codec.pn_data_put_decimal64(<c_codec.pn_data_t *>_ll_in(data), <c_types.pn_decimal64_t>d)
+    return c_codec.pn_data_put_decimal64(<c_codec.pn_data_t *>_ll_in(data), <c_types.pn_decimal64_t>PyNumber_Index(d))
 
 
 def pn_data_put_described(data):
@@ -1036,7 +1036,7 @@ def pn_data_put_float(data, f):
 
 
 def pn_data_put_int(data, i):
-    return c_codec.pn_data_put_int(<c_codec.pn_data_t *>_ll_in(data), i)
+    return c_codec.pn_data_put_int(<c_codec.pn_data_t *>_ll_in(data), PyNumber_Index(i))
 
 
 def pn_data_put_list(data):
@@ -1044,7 +1044,7 @@ def pn_data_put_list(data):
 
 
 def pn_data_put_long(data, l):
-    return c_codec.pn_data_put_long(<c_codec.pn_data_t *>_ll_in(data), l)
+    return c_codec.pn_data_put_long(<c_codec.pn_data_t *>_ll_in(data), PyNumber_Index(l))
 
 
 def pn_data_put_map(data):
@@ -1056,27 +1056,27 @@ def pn_data_put_null(data):
 
 
 def pn_data_put_short(data, s):
-    return c_codec.pn_data_put_short(<c_codec.pn_data_t *>_ll_in(data), s)
+    return c_codec.pn_data_put_short(<c_codec.pn_data_t *>_ll_in(data), PyNumber_Index(s))
 
 
 def pn_data_put_timestamp(data, t):
-    return c_codec.pn_data_put_timestamp(<c_codec.pn_data_t *>_ll_in(data), <c_types.pn_timestamp_t>t)
+    return c_codec.pn_data_put_timestamp(<c_codec.pn_data_t *>_ll_in(data), <c_types.pn_timestamp_t>PyNumber_Index(t))
 
 
 def pn_data_put_ubyte(data, ub):
-    return c_codec.pn_data_put_ubyte(<c_codec.pn_data_t *>_ll_in(data), ub)
+    return c_codec.pn_data_put_ubyte(<c_codec.pn_data_t *>_ll_in(data), PyNumber_Index(ub))
 
 
 def pn_data_put_uint(data, ui):
-    return c_codec.pn_data_put_uint(<c_codec.pn_data_t *>_ll_in(data), ui)
+    return c_codec.pn_data_put_uint(<c_codec.pn_data_t *>_ll_in(data), PyNumber_Index(ui))
 
 
 def pn_data_put_ulong(data, ul):
-    return c_codec.pn_data_put_ulong(<c_codec.pn_data_t *>_ll_in(data), ul)
+    return c_codec.pn_data_put_ulong(<c_codec.pn_data_t *>_ll_in(data), PyNumber_Index(ul))
 
 
 def pn_data_put_ushort(data, us):
-    return c_codec.pn_data_put_ushort(<c_codec.pn_data_t *>_ll_in(data), us)
+    return c_codec.pn_data_put_ushort(<c_codec.pn_data_t *>_ll_in(data), PyNumber_Index(us))
 
 
 def pn_data_rewind(data):
@@ -1148,7 +1148,7 @@ def pn_delivery_settled(delivery):
 
 
 def pn_delivery_update(delivery, state):
-    c_delivery.pn_delivery_update(<c_types.pn_delivery_t *>_ll_in(delivery), state)
+    c_delivery.pn_delivery_update(<c_types.pn_delivery_t *>_ll_in(delivery), PyNumber_Index(state))
 
 
 def pn_delivery_updated(delivery):
@@ -1192,11 +1192,11 @@ def pn_disposition_set_failed(disposition, failed):
 
 
 def pn_disposition_set_section_number(disposition, section_number):
-    c_disposition.pn_disposition_set_section_number(<c_disposition.pn_disposition_t *>_ll_in(disposition), section_number)
+    c_disposition.pn_disposition_set_section_number(<c_disposition.pn_disposition_t *>_ll_in(disposition), PyNumber_Index(section_number))
 
 
 def pn_disposition_set_section_offset(disposition, section_offset):
-    c_disposition.pn_disposition_set_section_offset(<c_disposition.pn_disposition_t *>_ll_in(disposition), section_offset)
+    c_disposition.pn_disposition_set_section_offset(<c_disposition.pn_disposition_t *>_ll_in(disposition), PyNumber_Index(section_offset))
 
 
 def pn_disposition_set_undeliverable(disposition, undeliverable):
@@ -1276,7 +1276,7 @@ def pn_link_detach(link):
 
 
 def pn_link_drain(receiver, credit):
-    c_link.pn_link_drain(<c_types.pn_link_t *>_ll_in(receiver), credit)
+    c_link.pn_link_drain(<c_types.pn_link_t *>_ll_in(receiver), PyNumber_Index(credit))
 
 
 def pn_link_drained(link):
@@ -1292,7 +1292,7 @@ def pn_link_error(link):
 
 
 def pn_link_flow(receiver, credit):
-    c_link.pn_link_flow(<c_types.pn_link_t *>_ll_in(receiver), credit)
+    c_link.pn_link_flow(<c_types.pn_link_t *>_ll_in(receiver), PyNumber_Index(credit))
 
 
 def pn_link_free(link):
@@ -1304,7 +1304,7 @@ def pn_link_get_drain(link):
 
 
 def pn_link_head(connection, state):
-    return _ll_out(c_link.pn_link_head(<c_types.pn_connection_t *>_ll_in(connection), <c_types.pn_state_t>state))
+    return _ll_out(c_link.pn_link_head(<c_types.pn_connection_t *>_ll_in(connection), <c_types.pn_state_t>PyNumber_Index(state)))
 
 
 def pn_link_is_receiver(link):
@@ -1320,11 +1320,11 @@ def pn_link_max_message_size(link):
 
 
 def pn_link_next(link, state):
-    return _ll_out(c_link.pn_link_next(<c_types.pn_link_t *>_ll_in(link), <c_types.pn_state_t>state))
+    return _ll_out(c_link.pn_link_next(<c_types.pn_link_t *>_ll_in(link), <c_types.pn_state_t>PyNumber_Index(state)))
 
 
 def pn_link_offered(sender, credit):
-    c_link.pn_link_offered(<c_types.pn_link_t *>_ll_in(sender), credit)
+    c_link.pn_link_offered(<c_types.pn_link_t *>_ll_in(sender), PyNumber_Index(credit))
 
 
 def pn_link_open(link):
@@ -1380,15 +1380,15 @@ def pn_link_set_drain(receiver, drain):
 
 
 def pn_link_set_max_message_size(link, size):
-    c_link.pn_link_set_max_message_size(<c_types.pn_link_t *>_ll_in(link), size)
+    c_link.pn_link_set_max_message_size(<c_types.pn_link_t *>_ll_in(link), PyNumber_Index(size))
 
 
 def pn_link_set_rcv_settle_mode(link, mode):
-    c_link.pn_link_set_rcv_settle_mode(<c_types.pn_link_t *>_ll_in(link), <c_link.pn_rcv_settle_mode_t>mode)
+    c_link.pn_link_set_rcv_settle_mode(<c_types.pn_link_t *>_ll_in(link), <c_link.pn_rcv_settle_mode_t><int>PyNumber_Index(mode))
 
 
 def pn_link_set_snd_settle_mode(link, mode):
-    c_link.pn_link_set_snd_settle_mode(<c_types.pn_link_t *>_ll_in(link), <c_link.pn_snd_settle_mode_t>mode)
+    c_link.pn_link_set_snd_settle_mode(<c_types.pn_link_t *>_ll_in(link), <c_link.pn_snd_settle_mode_t><int>PyNumber_Index(mode))
 
 
 def pn_link_snd_settle_mode(link):
@@ -1480,11 +1480,11 @@ def pn_message_properties(msg):
 
 
 def pn_message_set_creation_time(msg, time):
-    return c_message.pn_message_set_creation_time(<c_message.pn_message_t *>_ll_in(msg), <c_types.pn_timestamp_t>time)
+    return c_message.pn_message_set_creation_time(<c_message.pn_message_t *>_ll_in(msg), <c_types.pn_timestamp_t>PyNumber_Index(time))
 
 
 def pn_message_set_delivery_count(msg, count):
-    return c_message.pn_message_set_delivery_count(<c_message.pn_message_t *>_ll_in(msg), count)
+    return c_message.pn_message_set_delivery_count(<c_message.pn_message_t *>_ll_in(msg), PyNumber_Index(count))
 
 
 def pn_message_set_durable(msg, durable):
@@ -1492,7 +1492,7 @@ def pn_message_set_durable(msg, durable):
 
 
 def pn_message_set_expiry_time(msg, time):
-    return c_message.pn_message_set_expiry_time(<c_message.pn_message_t *>_ll_in(msg), <c_types.pn_timestamp_t>time)
+    return c_message.pn_message_set_expiry_time(<c_message.pn_message_t *>_ll_in(msg), <c_types.pn_timestamp_t>PyNumber_Index(time))
 
 
 def pn_message_set_first_acquirer(msg, first):
@@ -1500,7 +1500,7 @@ def pn_message_set_first_acquirer(msg, first):
 
 
 def pn_message_set_group_sequence(msg, n):
-    return c_message.pn_message_set_group_sequence(<c_message.pn_message_t *>_ll_in(msg), <c_types.pn_sequence_t>n)
+    return c_message.pn_message_set_group_sequence(<c_message.pn_message_t *>_ll_in(msg), <c_types.pn_sequence_t>PyNumber_Index(n))
 
 
 def pn_message_set_inferred(msg, inferred):
@@ -1508,11 +1508,11 @@ def pn_message_set_inferred(msg, inferred):
 
 
 def pn_message_set_priority(msg, priority):
-    return c_message.pn_message_set_priority(<c_message.pn_message_t *>_ll_in(msg), priority)
+    return c_message.pn_message_set_priority(<c_message.pn_message_t *>_ll_in(msg), PyNumber_Index(priority))
 
 
 def pn_message_set_ttl(msg, ttl):
-    return c_message.pn_message_set_ttl(<c_message.pn_message_t *>_ll_in(msg), <c_types.pn_millis_t>ttl)
+    return c_message.pn_message_set_ttl(<c_message.pn_message_t *>_ll_in(msg), <c_types.pn_millis_t>PyNumber_Index(ttl))
 
 
 def pn_sasl(transport):
@@ -1520,7 +1520,7 @@ def pn_sasl(transport):
 
 
 def pn_sasl_done(sasl, outcome):
-    c_sasl.pn_sasl_done(<c_sasl.pn_sasl_t *>_ll_in(sasl), <c_sasl.pn_sasl_outcome_t>outcome)
+    c_sasl.pn_sasl_done(<c_sasl.pn_sasl_t *>_ll_in(sasl), <c_sasl.pn_sasl_outcome_t><int>PyNumber_Index(outcome))
 
 
 def pn_sasl_extended():
@@ -1572,7 +1572,7 @@ def pn_session_get_outgoing_window(session):
 
 
 def pn_session_head(connection, state):
-    return _ll_out(c_session.pn_session_head(<c_types.pn_connection_t *>_ll_in(connection), <c_types.pn_state_t>state))
+    return _ll_out(c_session.pn_session_head(<c_types.pn_connection_t *>_ll_in(connection), <c_types.pn_state_t>PyNumber_Index(state)))
 
 
 def pn_session_incoming_bytes(session):
@@ -1580,7 +1580,7 @@ def pn_session_incoming_bytes(session):
 
 
 def pn_session_next(session, state):
-    return _ll_out(c_session.pn_session_next(<c_types.pn_session_t *>_ll_in(session), <c_types.pn_state_t>state))
+    return _ll_out(c_session.pn_session_next(<c_types.pn_session_t *>_ll_in(session), <c_types.pn_state_t>PyNumber_Index(state)))
 
 
 def pn_session_open(session):
@@ -1596,11 +1596,11 @@ def pn_session_remote_condition(session):
 
 
 def pn_session_set_incoming_capacity(session, capacity):
-    c_session.pn_session_set_incoming_capacity(<c_types.pn_session_t *>_ll_in(session), capacity)
+    c_session.pn_session_set_incoming_capacity(<c_types.pn_session_t *>_ll_in(session), PyNumber_Index(capacity))
 
 
 def pn_session_set_outgoing_window(session, window):
-    c_session.pn_session_set_outgoing_window(<c_types.pn_session_t *>_ll_in(session), window)
+    c_session.pn_session_set_outgoing_window(<c_types.pn_session_t *>_ll_in(session), PyNumber_Index(window))
 
 
 def pn_session_state(session):
@@ -1612,7 +1612,7 @@ def pn_ssl(transport):
 
 
 def pn_ssl_domain(mode):
-    return _ll_out(c_ssl.pn_ssl_domain(<c_ssl.pn_ssl_mode_t>mode))
+    return _ll_out(c_ssl.pn_ssl_domain(<c_ssl.pn_ssl_mode_t><int>PyNumber_Index(mode)))
 
 
 def pn_ssl_domain_allow_unsecured_client(domain):
@@ -1676,11 +1676,11 @@ def pn_terminus_properties(terminus):
 
 
 def pn_terminus_set_distribution_mode(terminus, mode):
-    return c_terminus.pn_terminus_set_distribution_mode(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_terminus.pn_distribution_mode_t>mode)
+    return c_terminus.pn_terminus_set_distribution_mode(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_terminus.pn_distribution_mode_t><int>PyNumber_Index(mode))
 
 
 def pn_terminus_set_durability(terminus, durability):
-    return c_terminus.pn_terminus_set_durability(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_terminus.pn_durability_t>durability)
+    return c_terminus.pn_terminus_set_durability(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_terminus.pn_durability_t><int>PyNumber_Index(durability))
 
 
 def pn_terminus_set_dynamic(terminus, dynamic):
@@ -1688,15 +1688,15 @@ def pn_terminus_set_dynamic(terminus, dynamic):
 
 
 def pn_terminus_set_expiry_policy(terminus, policy):
-    return c_terminus.pn_terminus_set_expiry_policy(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_terminus.pn_expiry_policy_t>policy)
+    return c_terminus.pn_terminus_set_expiry_policy(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_terminus.pn_expiry_policy_t><int>PyNumber_Index(policy))
 
 
 def pn_terminus_set_timeout(terminus, timeout):
-    return c_terminus.pn_terminus_set_timeout(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_types.pn_seconds_t>timeout)
+    return c_terminus.pn_terminus_set_timeout(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_types.pn_seconds_t>PyNumber_Index(timeout))
 
 
 def pn_terminus_set_type(terminus, type):
-    return c_terminus.pn_terminus_set_type(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_terminus.pn_terminus_type_t>type)
+    return c_terminus.pn_terminus_set_type(<c_terminus.pn_terminus_t *>_ll_in(terminus), <c_terminus.pn_terminus_type_t><int>PyNumber_Index(type))
 
 
 def pn_transport():
@@ -1780,7 +1780,7 @@ def pn_transport_pending(transport):
 
 
 def pn_transport_pop(transport, size):
-    c_transport.pn_transport_pop(<c_types.pn_transport_t *>_ll_in(transport), size)
+    c_transport.pn_transport_pop(<c_types.pn_transport_t *>_ll_in(transport), PyNumber_Index(size))
 
 
 def pn_transport_remote_channel_max(transport):
@@ -1796,15 +1796,15 @@ def pn_transport_require_encryption(transport, required):
 
 
 def pn_transport_set_channel_max(transport, channel_max):
-    return c_transport.pn_transport_set_channel_max(<c_types.pn_transport_t *>_ll_in(transport), channel_max)
+    return c_transport.pn_transport_set_channel_max(<c_types.pn_transport_t *>_ll_in(transport), PyNumber_Index(channel_max))
 
 
 def pn_transport_set_idle_timeout(transport, timeout):
-    c_transport.pn_transport_set_idle_timeout(<c_types.pn_transport_t *>_ll_in(transport), <c_types.pn_millis_t>timeout)
+    c_transport.pn_transport_set_idle_timeout(<c_types.pn_transport_t *>_ll_in(transport), <c_types.pn_millis_t>PyNumber_Index(timeout))
 
 
 def pn_transport_set_max_frame(transport, size):
-    c_transport.pn_transport_set_max_frame(<c_types.pn_transport_t *>_ll_in(transport), size)
+    c_transport.pn_transport_set_max_frame(<c_types.pn_transport_t *>_ll_in(transport), PyNumber_Index(size))
 
 
 def pn_transport_set_server(transport):
@@ -1812,11 +1812,11 @@ def pn_transport_set_server(transport):
 
 
 def pn_transport_tick(transport, now):
-    return c_transport.pn_transport_tick(<c_types.pn_transport_t *>_ll_in(transport), now)
+    return c_transport.pn_transport_tick(<c_types.pn_transport_t *>_ll_in(transport), PyNumber_Index(now))
 
 
 def pn_transport_trace(transport, trace):
-    c_transport.pn_transport_trace(<c_types.pn_transport_t *>_ll_in(transport), <c_transport.pn_trace_t>trace)
+    c_transport.pn_transport_trace(<c_types.pn_transport_t *>_ll_in(transport), <c_transport.pn_trace_t><int>PyNumber_Index(trace))
 
 
 def pn_transport_unbind(transport):
