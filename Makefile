@@ -25,7 +25,7 @@ ROOT_PYTHON := 3.11
 FUZZ_TIME ?= 600
 FUZZ_DIR := build/fuzz
 
-.PHONY: demo test bench leak-report dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel \
+.PHONY: demo test bench bench-s9 leak-report dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel \
         wheel-tools bench-wheel fuzz-codec fuzz-build fuzz-transport test-cluster cluster-up cluster-down cluster-deps \
         dev-tools docs stub
 
@@ -66,6 +66,10 @@ stub: dev
 
 bench: install ref-venv
 	$(VPY) bench/run.py
+
+# S9: python-qpid-proton's Python layer over our cproton vs over its own cffi cproton.
+bench-s9: install ref-venv
+	$(VPY) bench/s9.py
 
 # One wheel per CPython 3.9-3.13 found, into dist/ (scripts/build_wheels.sh).
 wheel: system-deps wheel-tools

@@ -637,6 +637,14 @@ class WatchSource(IOSource):
     owner: Any
 
 
+class _LLBuffer:
+    ...
+
+
+class _LLPointer:
+    ...
+
+
 class _TagCounter:
     ...
 
@@ -661,6 +669,9 @@ def _init_event(
     transport: Any = ...,
     container: Any = ...,
 ) -> Any: ...
+
+
+_lowlevel: Any
 
 
 def _reject_undecodable(delivery: Any, problem: Any) -> Any: ...

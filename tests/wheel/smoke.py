@@ -61,6 +61,10 @@ def main():
         if name == "libgssapiv2.so":
             continue
         ctypes.CDLL(os.path.join(plugins, name))  # raises OSError if a dependency is missing
+    import cproton  # the top-level pn_* module ships in the wheel, over the same engine
+    connection = proton.Connection()
+    connection.container = "smoke"
+    assert cproton.pn_connection_get_container(connection) == "smoke"
     echo = Echo()
     Container(echo).run()
     assert (echo.got, echo.mech) == ("smoke", "ANONYMOUS"), (echo.got, echo.mech)
