@@ -8,13 +8,13 @@ import asyncio
 import os
 import selectors
 import subprocess
-import sys
 
 import pytest
 
 from proton import Condition, ConnectionException, Disposition, LinkException, Message
 
 from cyproton import aio
+from cyproton.broker import Broker
 
 import support
 
@@ -41,6 +41,13 @@ def run(request):
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
     return runner
+
+
+@pytest.fixture
+def broker():
+    """The embedded broker (cyproton.broker) on a free loopback port."""
+    with Broker(address="127.0.0.1:0") as running:
+        yield running
 
 
 @pytest.fixture
@@ -249,12 +256,20 @@ def test_connect_failure_raises(run):
     run(main())
 
 
-def test_connect_options_reach_the_peer(run, broker):
+def test_connect_options_reach_the_peer(run):
     async def main():
-        async with await aio.connect(broker.url, properties={"client": "aio"}, heartbeat=2,
-                                     container_id="aio-test") as conn:
-            return conn.container_id
-    assert run(main()) == "test-broker"
+        port = support.free_port()
+        async with await aio.listen(f"127.0.0.1:{port}") as server:
+            with pytest.raises(aio.ConnectionClosed) as refused:     # the server offers no PLAIN
+                await aio.connect(f"127.0.0.1:{port}", user="someone", password="secret", allowed_mechs="PLAIN")
+            assert refused.value.condition.name == "amqp:unauthorized-access"
+            async with await aio.connect(f"127.0.0.1:{port}", properties={"client": "aio"}, heartbeat=2):
+                accepted = await server.accept(timeout=5)
+                peer = accepted.proton_connection
+                return peer.remote_properties, peer.transport.remote_idle_timeout
+    properties, idle = run(main())
+    assert properties == {"client": "aio"}
+    assert idle == 1.0         # heartbeat=2: the engine advertises half of it, as proton does
 
 
 def test_echo_server_many_clients(run):
@@ -269,8 +284,8 @@ def test_echo_server_many_clients(run):
                     async def pump(receiver):
                         async for delivery in receiver:
                             reply = Message(body=delivery.message.body)
-                            await senders[delivery.message.reply_to].send(reply)
                             delivery.accept()
+                            senders[delivery.message.reply_to].send_nowait(reply)
                     asyncio.ensure_future(pump(link))
         async for conn in server:
             asyncio.ensure_future(serve(conn))
@@ -280,7 +295,12 @@ def test_echo_server_many_clients(run):
             receiver = await conn.open_receiver(f"replies-{n}", credit=8)
             sender = await conn.open_sender("echo")
             await asyncio.gather(*[sender.send(Message(body=(n, i), reply_to=f"replies-{n}")) for i in range(40)])
-            return sorted([(await receiver.receive(timeout=5)).message.body for _ in range(40)])
+            bodies = []
+            for _ in range(40):
+                delivery = await receiver.receive(timeout=5)
+                bodies.append(delivery.message.body)
+                delivery.accept()
+            return sorted(bodies)
 
     async def main():
         port = support.free_port()
@@ -292,4 +312,4 @@ def test_echo_server_many_clients(run):
             await server.close()
             serving.cancel()
     results = run(main())
-    assert results == [[(n, i) for i in range(40)] for n in range(4)]
+    assert results == [[[n, i] for i in range(40)] for n in range(4)]    # AMQP lists

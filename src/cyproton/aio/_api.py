@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any, AsyncIterator, Deque, Dict, List, Optional, Set, Union
+from typing import Any, AsyncIterator, Deque, Dict, List, Optional, Set, Type, Union
 
 from proton import Condition, Disposition, Message
 from proton.handlers import IOHandler, MessagingHandler
@@ -152,7 +152,7 @@ def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
         future.exception()      # retrieved: nobody may be waiting any more
 
 
-class _Core(MessagingHandler):  # type: ignore[misc]
+class _Core(MessagingHandler):
     """The container's handler: engine events become results of the aio objects' futures."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -200,6 +200,21 @@ class _Core(MessagingHandler):  # type: ignore[misc]
         if conn is not None:
             conn._ended(ConnectionClosed("connection closed by the peer", event.connection.remote_condition))
 
+    def on_connection_error(self, event: Event) -> None:
+        conn = self._conn(event)
+        if conn is not None:
+            conn._ended(ConnectionClosed("connection closed by the peer", event.connection.remote_condition))
+
+    def on_session_error(self, event: Event) -> None:
+        session = event.session
+        error = LinkClosed("session closed by the peer", session.remote_condition)
+        for link, obj in list(self.links.items()):
+            if link.session == session:
+                obj._ended(error)
+
+    def on_session_closing(self, event: Event) -> None:
+        self.on_session_error(event)
+
     def on_connection_closed(self, event: Event) -> None:
         conn = self._conn(event)
         if conn is not None:
@@ -229,6 +244,8 @@ class _Core(MessagingHandler):  # type: ignore[misc]
         link = event.link
         if conn is None or link in self.links:
             return
+        link.source.copy(link.remote_source)
+        link.target.copy(link.remote_target)
         obj: Union[Sender, Receiver]
         if link.is_sender:
             obj = Sender(conn, link)
@@ -250,6 +267,9 @@ class _Core(MessagingHandler):  # type: ignore[misc]
         obj = self.links.get(event.link)
         if obj is not None:
             obj._ended(LinkClosed("link closed by the peer", event.link.remote_condition))
+
+    def on_link_error(self, event: Event) -> None:
+        self.on_link_closing(event)
 
     def on_link_closed(self, event: Event) -> None:
         obj = self.links.pop(event.link, None)
@@ -286,7 +306,7 @@ class _Core(MessagingHandler):  # type: ignore[misc]
     def on_settled(self, event: Event) -> None:
         self._outcome(event, None)
 
-    def _outcome(self, event: Event, error: Optional[type]) -> None:
+    def _outcome(self, event: Event, error: Optional[Type[DeliveryFailed]]) -> None:
         delivery = event.delivery
         obj = self.links.get(delivery.link)
         if not isinstance(obj, Sender):
@@ -480,13 +500,11 @@ class _Link:
 
     @property
     def address(self) -> Optional[str]:
-        """The address of the node at the other end (the source of a receiver, target of a sender)."""
-        terminus = self._link.remote_source if self._link.is_receiver else self._link.remote_target
-        address = terminus.address
-        if address is None:
-            terminus = self._link.source if self._link.is_receiver else self._link.target
-            address = terminus.address
-        return address  # type: ignore[no-any-return]
+        """The node's address: a sender's target (or its source, for a link the peer opened to
+        receive from that node), a receiver's source (or its target)."""
+        link = self._link
+        first, second = (link.target, link.source) if link.is_sender else (link.source, link.target)
+        return first.address or second.address  # type: ignore[no-any-return]
 
     @property
     def proton_link(self) -> Any:
@@ -616,6 +634,7 @@ class Receiver(_Link):
 
     def _arrived(self, delivery: Delivery) -> None:
         self._queue._put(delivery)
+        self._flowed()
 
     def _flowed(self) -> None:
         drained = self._drained
