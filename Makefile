@@ -116,7 +116,7 @@ $(VPY):
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
 	$(VPY) -m pip install -q "setuptools>=64" wheel "Cython>=3.1,<4" "pytest>=7" "hypothesis>=6" \
-		opentelemetry-api opentelemetry-sdk opentracing jaeger-client six tornado pika
+		opentelemetry-api opentelemetry-sdk opentracing jaeger-client six tornado pika uvloop
 
 # atheris (coverage-guided fuzzing, tests/fuzz) ships wheels for the common CPython versions; where
 # it cannot be installed the fuzz tier says so and runs its deterministic mutation fuzzer only.
