@@ -15,14 +15,15 @@ import argparse
 import asyncio
 import socket
 import sys
+from typing import Dict, Optional, Set
 
 from proton import Message
 
 from cyproton import aio
 
 
-async def serve(conn):
-    senders = {}                           # reply address -> the link that delivers to it
+async def serve(conn: aio.Connection) -> None:
+    senders: Dict[Optional[str], aio.Sender] = {}  # reply address -> the link that delivers to it
     async for link in conn.incoming_links(credit=50):
         if isinstance(link, aio.Sender):
             senders[link.address] = link
@@ -30,20 +31,20 @@ async def serve(conn):
             asyncio.ensure_future(answer(link, senders))
 
 
-async def answer(receiver, senders):
+async def answer(receiver: aio.Receiver, senders: Dict[Optional[str], aio.Sender]) -> None:
     async for delivery in receiver:
         request = delivery.message
         delivery.accept()
         senders[request.reply_to].send_nowait(Message(body=request.body, correlation_id=request.id))
 
 
-async def client(url, number, count):
+async def client(url: str, number: int, count: int) -> int:
     async with await aio.connect(url) as conn:
         replies = await conn.open_receiver(f"replies-{number}", credit=50)
         requests = await conn.open_sender("echo")
         await asyncio.gather(*[requests.send(Message(id=i, body=f"{number}:{i}", reply_to=f"replies-{number}"))
                                for i in range(count)])
-        seen = set()
+        seen: Set[object] = set()
         while len(seen) < count:
             delivery = await replies.receive(timeout=10)
             assert delivery.message.correlation_id not in seen, "a reply came twice"
@@ -52,7 +53,7 @@ async def client(url, number, count):
         return len(seen)
 
 
-async def main(args):
+async def main(args: argparse.Namespace) -> bool:
     with socket.socket() as probe:          # a free port on the loopback interface
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -63,10 +64,10 @@ async def main(args):
         accepting.cancel()
     for number, received in enumerate(counts):
         print(f"client {number}: {received} replies")
-    return sum(counts) == args.clients * args.count
+    return bool(sum(counts) == args.clients * args.count)
 
 
-async def accept_all(server):
+async def accept_all(server: aio.Server) -> None:
     async for conn in server:
         asyncio.ensure_future(serve(conn))
 
