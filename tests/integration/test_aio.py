@@ -313,3 +313,28 @@ def test_echo_server_many_clients(run):
             serving.cancel()
     results = run(main())
     assert results == [[[n, i] for i in range(40)] for n in range(4)]    # AMQP lists
+
+
+def test_send_cancelled_before_credit_is_not_sent(run):
+    async def main():
+        port = support.free_port()
+        async with await aio.listen(f"127.0.0.1:{port}") as server:
+            async with await aio.connect(f"127.0.0.1:{port}") as conn:
+                accepted = await server.accept(timeout=5)
+                links = accepted.incoming_links(credit=0)
+                sender = await conn.open_sender("held")
+                receiver = await links.__anext__()
+                given_up = asyncio.ensure_future(sender.send(Message(body="given up")))
+                await asyncio.sleep(0.05)
+                assert sender.credit == 0 and not given_up.done()
+                given_up.cancel()
+                kept = asyncio.ensure_future(sender.send(Message(body="kept")))
+                receiver.flow(2)
+                delivery = await receiver.receive(timeout=5)
+                delivery.accept()
+                assert await kept == Disposition.ACCEPTED
+                with pytest.raises(asyncio.TimeoutError):
+                    await receiver.receive(timeout=0.2)
+                await links.aclose()
+                return delivery.message.body
+    assert run(main()) == "kept"

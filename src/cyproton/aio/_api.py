@@ -250,8 +250,7 @@ class _Core(MessagingHandler):
         if link.is_sender:
             obj = Sender(conn, link)
         else:
-            obj = Receiver(conn, link, credit=conn._incoming_credit)
-            obj._flow_to_window()
+            obj = Receiver(conn, link, credit=0)     # its window is set when it is handed out
         self.links[link] = obj
         obj._opened.set_result(None)
         conn._incoming._put(obj)
@@ -386,7 +385,6 @@ class Connection:
         self._opened: asyncio.Future[None] = self._loop.create_future()
         self._error: Optional[ConnectionClosed] = None
         self._incoming = _Queue(self._loop)
-        self._incoming_credit = 10
         self._links: List[Union[Sender, Receiver]] = []
 
     @property
@@ -459,13 +457,17 @@ class Connection:
         return receiver
 
     async def incoming_links(self, credit: int = 10) -> AsyncIterator[Union[Sender, Receiver]]:
-        """The links the peer opens on this connection (receivers get ``credit``), until it closes."""
-        self._incoming_credit = credit
+        """The links the peer opens on this connection, until it closes. A receiver gets a window
+        of ``credit`` messages (0: only what :meth:`Receiver.flow` grants) as it is handed out."""
         while True:
             try:
                 link = await self._incoming.get()
             except ConnectionClosed:
                 return
+            if isinstance(link, Receiver):
+                link._window = credit
+                link._flow_to_window()
+                self._core.bridge.kick()
             yield link
 
     async def close(self, condition: Optional[Condition] = None) -> None:
@@ -559,6 +561,8 @@ class Sender(_Link):
         link = self._link
         while self._pending and link.credit > 0 and self._error is None:
             message, future = self._pending.popleft()
+            if future.cancelled():
+                continue        # given up before it could go: not sent
             delivery = link.send(message)
             if self._settled or delivery.settled:
                 if not future.done():
