@@ -338,3 +338,29 @@ def test_send_cancelled_before_credit_is_not_sent(run):
                 await links.aclose()
                 return delivery.message.body
     assert run(main()) == "kept"
+
+
+def test_request_response_through_the_broker(run, broker):
+    async def service(conn):
+        requests = await conn.open_receiver("service", credit=10)
+        replies = {}
+        async for delivery in requests:
+            request = delivery.message
+            if request.reply_to not in replies:
+                replies[request.reply_to] = await conn.open_sender(request.reply_to)
+            await replies[request.reply_to].send(Message(body=request.body.upper(),
+                                                         correlation_id=request.correlation_id))
+            delivery.accept()
+
+    async def main():
+        async with await aio.connect(broker.url) as server_side:
+            serving = asyncio.ensure_future(service(server_side))
+            async with await aio.connect(broker.url) as conn:
+                requester = await conn.open_requester("service")
+                assert requester.reply_to
+                answers = await asyncio.gather(*[requester.request(Message(body=f"word {i}"), timeout=5)
+                                                 for i in range(30)])
+                await requester.close()
+            serving.cancel()
+            return [answer.body for answer in answers]
+    assert run(main()) == [f"WORD {i}" for i in range(30)]

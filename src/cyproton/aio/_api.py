@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any, AsyncIterator, Deque, Dict, List, Optional, Set, Type, Union
+from typing import Any, AsyncIterator, Callable, Deque, Dict, List, Optional, Set, Type, Union
 
 from proton import Condition, Disposition, Message
 from proton.handlers import IOHandler, MessagingHandler
@@ -456,6 +456,13 @@ class Connection:
         await receiver._opened
         return receiver
 
+    async def open_requester(self, address: str, credit: int = 100) -> Requester:
+        """A :class:`Requester` for the service at ``address``: a sender to it and a receiver from
+        a dynamic node (the peer names it) where the replies come."""
+        sender = await self.open_sender(address)
+        receiver = await self.open_receiver(None, credit=credit, dynamic=True)
+        return Requester(sender, receiver)
+
     async def incoming_links(self, credit: int = 10) -> AsyncIterator[Union[Sender, Receiver]]:
         """The links the peer opens on this connection, until it closes. A receiver gets a window
         of ``credit`` messages (0: only what :meth:`Receiver.flow` grants) as it is handed out."""
@@ -628,6 +635,7 @@ class Receiver(_Link):
         self._window = credit
         self._queue = _Queue(self._loop)
         self._drained: Optional[asyncio.Future[None]] = None
+        self._route: Optional[Callable[[Delivery], None]] = None    # a Requester takes the deliveries
 
     def _flow_to_window(self) -> None:
         if self._window <= 0 or self._error is not None:
@@ -637,7 +645,10 @@ class Receiver(_Link):
             self._link.flow(self._window - outstanding)
 
     def _arrived(self, delivery: Delivery) -> None:
-        self._queue._put(delivery)
+        if self._route is not None:
+            self._route(delivery)
+        else:
+            self._queue._put(delivery)
         self._flowed()
 
     def _flowed(self) -> None:
@@ -648,6 +659,11 @@ class Receiver(_Link):
     def _ended(self, error: BaseException) -> None:
         super()._ended(error)
         self._queue.end(self._error or error)
+        if self._route is not None:
+            owner = getattr(self._route, "__self__", None)
+            if isinstance(owner, Requester):
+                for future in owner._waiting.values():
+                    _fail(future, self._error or error)
         if self._drained is not None:
             _fail(self._drained, self._error or error)
 
@@ -688,6 +704,46 @@ class Receiver(_Link):
             if self._queue.items:
                 return self._queue.items.popleft()  # type: ignore[no-any-return]
             raise StopAsyncIteration from None
+
+
+class Requester:
+    """Request and response: :meth:`request` sends a message with ``reply_to`` and a correlation id
+    and returns the reply that carries the same id (see :meth:`Connection.open_requester`)."""
+
+    def __init__(self, sender: Sender, receiver: Receiver) -> None:
+        self.sender = sender
+        self.receiver = receiver
+        self._loop = sender._loop
+        self._waiting: Dict[Any, asyncio.Future[Message]] = {}
+        self._next = 0
+        receiver._route = self._reply
+        self.reply_to: Optional[str] = receiver.proton_link.remote_source.address
+
+    def _reply(self, delivery: Delivery) -> None:
+        delivery.accept()
+        future = self._waiting.pop(delivery.message.correlation_id, None)
+        if future is not None and not future.done():
+            future.set_result(delivery.message)
+
+    async def request(self, message: Message, timeout: Optional[float] = None) -> Message:
+        """Send ``message`` and wait for its reply; :class:`asyncio.TimeoutError` after ``timeout``."""
+        if self.receiver._error is not None:
+            raise self.receiver._error
+        self._next += 1
+        correlation = message.correlation_id or message.id or f"aio-request-{self._next}"
+        message.correlation_id = correlation
+        message.reply_to = self.reply_to
+        future: asyncio.Future[Message] = self._loop.create_future()
+        self._waiting[correlation] = future
+        try:
+            await self.sender.send(message)
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            self._waiting.pop(correlation, None)
+
+    async def close(self) -> None:
+        await self.sender.close()
+        await self.receiver.close()
 
 
 class Server:
