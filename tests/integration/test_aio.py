@@ -364,3 +364,28 @@ def test_request_response_through_the_broker(run, broker):
             serving.cancel()
             return [answer.body for answer in answers]
     assert run(main()) == [f"WORD {i}" for i in range(30)]
+
+
+def test_transactions_commit_and_abort(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            sender = await conn.open_sender("txn-queue")
+            async with conn.transaction() as txn:
+                for i in range(5):
+                    await txn.send(sender, Message(body=f"kept {i}"))
+            with pytest.raises(RuntimeError):
+                async with conn.transaction() as txn:
+                    for i in range(3):
+                        await txn.send(sender, Message(body=f"rolled back {i}"))
+                    raise RuntimeError("give up")
+            receiver = await conn.open_receiver("txn-queue", credit=20)
+            got = []
+            while True:
+                try:
+                    delivery = await receiver.receive(timeout=0.5)
+                except asyncio.TimeoutError:
+                    break
+                got.append(delivery.message.body)
+                delivery.accept()
+            return got
+    assert run(main()) == [f"kept {i}" for i in range(5)]

@@ -19,6 +19,7 @@ from ._api import (
     Requester,
     Sender,
     Server,
+    Transaction,
     connect,
     listen,
 )
@@ -30,6 +31,7 @@ from ._errors import (
     DeliveryRejected,
     DeliveryReleased,
     LinkClosed,
+    TransactionFailed,
 )
 
 __all__ = [
@@ -46,6 +48,8 @@ __all__ = [
     "Requester",
     "Sender",
     "Server",
+    "Transaction",
+    "TransactionFailed",
     "connect",
     "listen",
 ]

@@ -16,7 +16,7 @@ import collections
 from typing import Any, AsyncIterator, Callable, Deque, Dict, List, Optional, Set, Type, Union
 
 from proton import Condition, Disposition, Message
-from proton.handlers import IOHandler, MessagingHandler
+from proton.handlers import IOHandler, MessagingHandler, TransactionHandler
 from proton.reactor import Container
 
 from ._errors import (
@@ -26,6 +26,7 @@ from ._errors import (
     DeliveryRejected,
     DeliveryReleased,
     LinkClosed,
+    TransactionFailed,
 )
 
 Event = Any
@@ -463,6 +464,12 @@ class Connection:
         receiver = await self.open_receiver(None, credit=credit, dynamic=True)
         return Requester(sender, receiver)
 
+    def transaction(self) -> Transaction:
+        """A local transaction: ``async with conn.transaction() as txn:`` commits at the end of the
+        block, or aborts when it raises (the peer must have a transaction coordinator)."""
+        self._check()
+        return Transaction(self)
+
     async def incoming_links(self, credit: int = 10) -> AsyncIterator[Union[Sender, Receiver]]:
         """The links the peer opens on this connection, until it closes. A receiver gets a window
         of ``credit`` messages (0: only what :meth:`Receiver.flow` grants) as it is handed out."""
@@ -744,6 +751,88 @@ class Requester:
     async def close(self) -> None:
         await self.sender.close()
         await self.receiver.close()
+
+
+class _TransactionNews(TransactionHandler):
+    """The transaction's handler: its declare and discharge answers become future results."""
+
+    def __init__(self, owner: Transaction) -> None:
+        self.owner = owner
+
+    def on_transaction_declared(self, event: Event) -> None:
+        if not self.owner._declared.done():
+            self.owner._declared.set_result(None)
+
+    def on_transaction_declare_failed(self, event: Event) -> None:
+        _fail(self.owner._declared, TransactionFailed("the transaction was not declared"))
+
+    def on_transaction_committed(self, event: Event) -> None:
+        if not self.owner._discharged.done():
+            self.owner._discharged.set_result(True)
+
+    def on_transaction_aborted(self, event: Event) -> None:
+        if not self.owner._discharged.done():
+            self.owner._discharged.set_result(False)
+
+    def on_transaction_commit_failed(self, event: Event) -> None:
+        _fail(self.owner._discharged, TransactionFailed("the transaction did not commit"))
+
+
+class Transaction:
+    """A local transaction on a connection (see :meth:`Connection.transaction`)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        loop = conn._loop
+        self._declared: asyncio.Future[None] = loop.create_future()
+        self._discharged: asyncio.Future[bool] = loop.create_future()
+        container = conn._core.bridge.container
+        assert container is not None
+        self._txn = container.declare_transaction(conn._connection, handler=_TransactionNews(self))
+        conn._core.bridge.kick()
+
+    async def _ready(self) -> None:
+        await asyncio.wait([self._declared, self._conn._core.bridge.finished], return_when=asyncio.FIRST_COMPLETED)
+        self._conn._check()
+        await self._declared
+
+    async def send(self, sender: Sender, message: Message) -> None:
+        """Send ``message`` on ``sender`` inside the transaction (it counts once committed)."""
+        await self._ready()
+        while sender.credit <= 0:
+            sender._check()
+            await asyncio.sleep(0.001)
+        self._txn.send(sender._link, message)
+        self._conn._core.bridge.kick()
+
+    def accept(self, delivery: Delivery) -> None:
+        """Accept ``delivery`` inside the transaction (settled when the transaction ends)."""
+        self._txn.accept(delivery._delivery)
+        self._conn._core.bridge.kick()
+
+    async def _discharge(self, failed: bool) -> bool:
+        await self._ready()
+        self._txn.discharge(failed)
+        self._conn._core.bridge.kick()
+        return await self._discharged
+
+    async def commit(self) -> None:
+        """Commit; :class:`TransactionFailed` if the coordinator refuses."""
+        await self._discharge(False)
+
+    async def abort(self) -> None:
+        """Roll back everything done inside the transaction."""
+        await self._discharge(True)
+
+    async def __aenter__(self) -> Transaction:
+        await self._ready()
+        return self
+
+    async def __aexit__(self, exc_type: Any, *exc_info: Any) -> None:
+        if exc_type is None:
+            await self.commit()
+        elif not self._discharged.done() and self._conn._error is None:
+            await self.abort()
 
 
 class Server:

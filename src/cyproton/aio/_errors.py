@@ -46,3 +46,7 @@ class DeliveryReleased(DeliveryFailed):
 
 class DeliveryModified(DeliveryFailed):
     """The peer returned the message as modified."""
+
+
+class TransactionFailed(AioError):
+    """The peer's coordinator could not declare or commit the transaction."""
