@@ -32,6 +32,13 @@ from ._errors import (
 Event = Any
 
 
+# what proton.handlers.IOHandler acts on, besides the selectable events this class handles itself
+_IO_EVENTS = frozenset({"on_connection_local_open", "on_connection_bound", "on_transport", "on_transport_closed",
+                        "on_selectable_readable", "on_selectable_writable", "on_selectable_error",
+                        "on_selectable_expired"})
+_OUTCOMES = frozenset({Disposition.ACCEPTED, Disposition.REJECTED, Disposition.RELEASED, Disposition.MODIFIED})
+
+
 class _LoopBridge:
     """Global handler of a container: its selectables are watched by an asyncio loop."""
 
@@ -54,7 +61,8 @@ class _LoopBridge:
         event.container.yield_()
 
     def on_unhandled(self, name: str, event: Event) -> None:
-        event.dispatch(self.io)
+        if name in _IO_EVENTS:      # the rest (deliveries, flow...) would only be ignored there
+            event.dispatch(self.io)
 
     def on_selectable_init(self, event: Event) -> None:
         selectable = event.context
@@ -304,7 +312,8 @@ class _Core(MessagingHandler):
             self._outcome(event, DeliveryReleased)
 
     def on_settled(self, event: Event) -> None:
-        self._outcome(event, None)
+        if event.delivery.remote_state not in _OUTCOMES:    # those were answered just before
+            self._outcome(event, None)
 
     def _outcome(self, event: Event, error: Optional[Type[DeliveryFailed]]) -> None:
         delivery = event.delivery
