@@ -644,7 +644,12 @@ class Delivery:
 
 
 class Receiver(_Link):
-    """A receiving link: ``async for delivery in receiver`` or :meth:`receive`."""
+    """A receiving link: ``async for delivery in receiver`` or :meth:`receive`.
+
+    The window of ``credit`` messages is topped up as deliveries are taken. Iteration ends when the
+    link or its connection ends (after what had arrived); :meth:`receive` raises
+    :class:`LinkClosed` or :class:`ConnectionClosed` instead.
+    """
 
     def __init__(self, conn: Connection, link: Any, credit: int = 10) -> None:
         super().__init__(conn, link)
