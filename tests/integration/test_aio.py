@@ -389,3 +389,35 @@ def test_transactions_commit_and_abort(run, broker):
                 delivery.accept()
             return got
     assert run(main()) == [f"kept {i}" for i in range(5)]
+
+
+def test_transactional_accept(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            sender = await conn.open_sender("txn-accept")
+            await asyncio.gather(*[sender.send(Message(body=i)) for i in range(2)])
+            receiver = await conn.open_receiver("txn-accept", credit=0)
+            receiver.flow(1)
+            first = await receiver.receive(timeout=5)
+            with pytest.raises(RuntimeError):
+                async with conn.transaction() as txn:
+                    txn.accept(first)
+                    raise RuntimeError("roll the accept back")
+            receiver.flow(1)
+            second = await receiver.receive(timeout=5)
+            async with conn.transaction() as txn:
+                txn.accept(second)
+            await receiver.close()
+            again = await conn.open_receiver("txn-accept", credit=10)
+            left = []
+            while True:
+                try:
+                    delivery = await again.receive(timeout=0.5)
+                except asyncio.TimeoutError:
+                    break
+                left.append(delivery.message.body)
+                delivery.accept()
+            return first.message.body, second.message.body, left
+    first, second, left = run(main())
+    assert (first, second) == (0, 0)    # the rolled-back accept put message 0 back: it came again
+    assert left == [1]                  # the committed accept consumed it

@@ -283,6 +283,8 @@ class _Core(MessagingHandler):
         obj = self.links.pop(event.link, None)
         if obj is not None:
             obj._ended(LinkClosed("link closed"))
+            if not obj._detached.done():
+                obj._detached.set_result(None)
 
     def on_link_flow(self, event: Event) -> None:
         base = getattr(super(), "on_link_flow", None)
@@ -521,6 +523,7 @@ class _Link:
         self._loop = conn._loop
         self._opened: asyncio.Future[None] = self._loop.create_future()
         self._error: Optional[BaseException] = None
+        self._detached: asyncio.Future[None] = self._loop.create_future()
         conn._links.append(self)  # type: ignore[arg-type]
 
     @property
@@ -545,12 +548,15 @@ class _Link:
         _fail(self._opened, self._error)
 
     async def close(self) -> None:
-        """Detach-close the link."""
+        """Close the link and wait for the peer's answer (or the end of the connection)."""
         if self._error is None:
             self._link.close()
             self._conn._core.bridge.kick()
             self._error = LinkClosed("link closed")
             self._ended(self._error)
+            if self._conn._error is None:
+                ended = self._conn._core.bridge.finished
+                await asyncio.wait([self._detached, ended], return_when=asyncio.FIRST_COMPLETED)
 
 
 class Sender(_Link):
