@@ -27,7 +27,7 @@ FUZZ_DIR := build/fuzz
 
 .PHONY: demo test bench bench-s9 leak-report dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel \
         wheel-tools bench-wheel fuzz-codec fuzz-build fuzz-transport test-cluster cluster-up cluster-down cluster-deps \
-        dev-tools docs stub
+        dev-tools docs stub aio-deps
 
 # where `make cluster-up` keeps its 3-node RabbitMQ cluster (state, logs, cluster.env with the URLs)
 CLUSTER_DIR ?= build/cluster/rabbitmq
@@ -35,7 +35,7 @@ CLUSTER_DIR ?= build/cluster/rabbitmq
 demo: install
 	$(VPY) -m cyproton.demo
 
-test: system-test-deps install ref-venv $(STAMP)/atheris dev-tools
+test: system-test-deps install ref-venv $(STAMP)/atheris dev-tools aio-deps
 	$(VPY) -m pytest -q -p no:cacheprovider tests
 
 # Failover across a 3-node RabbitMQ cluster, cyproton and python-qpid-proton side by side (a few minutes);
@@ -53,6 +53,10 @@ cluster-down:
 # pika (AMQP 0-9-1) declares the quorum queues; a .venv made before it was on the list gets it here
 cluster-deps: $(VPY)
 	@$(VPY) -c "import pika" 2>/dev/null || $(VPY) -m pip install -q pika
+
+# uvloop: tests/integration/test_aio.py runs cyproton.aio on it too; a .venv made before it was on the list gets it here
+aio-deps: $(VPY)
+	@$(VPY) -c "import uvloop" 2>/dev/null || $(VPY) -m pip install -q uvloop
 
 # The API reference and user guide (docs/), HTML into build/docs; warnings are errors. tests/test_docs.py
 # builds it too, so make test covers it.
@@ -120,7 +124,7 @@ $(VPY):
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
 	$(VPY) -m pip install -q "setuptools>=64" wheel "Cython>=3.1,<4" "pytest>=7" "hypothesis>=6" \
-		opentelemetry-api opentelemetry-sdk opentracing jaeger-client six tornado pika
+		opentelemetry-api opentelemetry-sdk opentracing jaeger-client six tornado pika uvloop
 
 # atheris (coverage-guided fuzzing, tests/fuzz) ships wheels for the common CPython versions; where
 # it cannot be installed the fuzz tier says so and runs its deterministic mutation fuzzer only.

@@ -295,6 +295,18 @@ def test_simple_send_to_direct_recv(pair: Any) -> None:
             listener.communicate()
 
 
+# -- cyproton's own asyncio API (examples/asyncio: cyproton only) ---------------------------------------
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_asyncio_echo(loop: str) -> None:
+    if loop == "uvloop":
+        pytest.importorskip("uvloop")
+    extra = ["--uvloop"] if loop == "uvloop" else []
+    lines = run(IMPLEMENTATIONS["cyproton"](), os.path.join("asyncio", "echo.py"),
+                "--clients", "3", "--count", "150", *extra)
+    assert lines == [f"client {n}: 150 replies" for n in range(3)]
+
+
 # -- the catalogue -----------------------------------------------------------------------------------------
 
 def test_every_example_is_listed_and_tested() -> None:

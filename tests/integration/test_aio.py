@@ -1,0 +1,423 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (c) 2026 the cyproton authors
+"""cyproton.aio against real peers: the embedded broker, python-qpid-proton 0.40's interpreter
+running the test broker (server_prog.py), and cyproton.aio's own server; every test runs under the
+default asyncio loop and under uvloop."""
+
+import asyncio
+import os
+import selectors
+import subprocess
+
+import pytest
+
+from proton import Condition, ConnectionException, Disposition, LinkException, Message
+
+from cyproton import aio
+from cyproton.broker import Broker
+
+import support
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+LIMIT = 15
+
+
+def _uvloop_factory():
+    uvloop = pytest.importorskip("uvloop")
+    return uvloop.new_event_loop()
+
+
+@pytest.fixture(params=["asyncio", "uvloop"])
+def run(request):
+    """run(coroutine) on a fresh loop of the kind the test is parametrised with."""
+    factory = asyncio.new_event_loop if request.param == "asyncio" else _uvloop_factory
+
+    def runner(coro):
+        loop = factory()
+        try:
+            return loop.run_until_complete(asyncio.wait_for(coro, LIMIT))
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+    return runner
+
+
+@pytest.fixture
+def broker():
+    """The embedded broker (cyproton.broker) on a free loopback port."""
+    with Broker(address="127.0.0.1:0") as running:
+        yield running
+
+
+@pytest.fixture
+def ref_server(tmp_path):
+    """The test broker run by python-qpid-proton 0.40's interpreter (skipped without .venv-ref)."""
+    ref = os.environ.get("CYPROTON_REF_PYTHON") or os.path.join(REPO, ".venv-ref", "bin", "python")
+    if not (os.path.isfile(ref) and os.access(ref, os.X_OK)):
+        pytest.skip("no python-qpid-proton interpreter (.venv-ref)")
+    port = support.free_port()
+    log = open(tmp_path / "ref.log", "wb")
+    proc = subprocess.Popen([ref, "-E", "-s", os.path.join(HERE, "server_prog.py"), str(port)],
+                            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL)
+    try:
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        ready = sel.select(15)
+        sel.close()
+        assert ready and proc.stdout.readline().strip() == b"READY", "reference server did not start"
+        yield support.url_for("127.0.0.1", port)
+    finally:
+        proc.kill()
+        proc.wait(10)
+        proc.stdout.close()
+        log.close()
+
+
+async def _round_trip(url, count, credit):
+    async with await aio.connect(url) as conn:
+        sender = await conn.open_sender("aio-queue")
+        receiver = await conn.open_receiver("aio-queue", credit=credit)
+        outcomes = await asyncio.gather(*[sender.send(Message(body=i)) for i in range(count)])
+        got = []
+        async for delivery in receiver:
+            got.append(delivery.message.body)
+            delivery.accept()
+            if len(got) == count:
+                break
+        with pytest.raises(asyncio.TimeoutError):
+            await receiver.receive(timeout=0.2)
+        assert receiver.credit <= credit        # auto top-up keeps the window, never more
+        return outcomes, got
+
+
+@pytest.mark.parametrize("peer", ["broker", "reference"])
+def test_many_in_flight_nothing_lost_nothing_duplicated(run, peer, request):
+    url = request.getfixturevalue("broker").url if peer == "broker" else request.getfixturevalue("ref_server")
+    outcomes, got = run(_round_trip(url, 500, 16))
+    assert outcomes == [Disposition.ACCEPTED] * 500
+    assert got == list(range(500))
+
+
+def test_presettled_send_completes_on_transfer(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            sender = await conn.open_sender("pre", settled=True)
+            results = await asyncio.gather(*[sender.send(Message(body=i)) for i in range(50)])
+            receiver = await conn.open_receiver("pre", credit=100)
+            bodies = [(await receiver.receive(timeout=5)).message.body for _ in range(50)]
+            return results, bodies
+    results, bodies = run(main())
+    assert results == [None] * 50
+    assert bodies == list(range(50))
+
+
+def test_send_nowait_futures(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            sender = await conn.open_sender("nowait")
+            futures = [sender.send_nowait(Message(body=i)) for i in range(100)]
+            assert not any(f.done() for f in futures)     # nothing is sent before the loop runs
+            return await asyncio.gather(*futures)
+    assert run(main()) == [Disposition.ACCEPTED] * 100
+
+
+async def _outcome_server(server):
+    """An aio server: accepts one connection, takes its links, answers by body."""
+    conn = await server.accept()
+    async for link in conn.incoming_links(credit=5):
+        if isinstance(link, aio.Receiver):
+            async for delivery in link:
+                body = delivery.message.body
+                if body == "reject":
+                    delivery.reject(Condition("test:refused", "not this one"))
+                elif body == "release":
+                    delivery.release()
+                elif body == "modify":
+                    delivery.modify(delivery_failed=True, undeliverable=True)
+                elif body == "hang-up":
+                    await conn.close(Condition("test:bye", "closing on you"))
+                    return
+                else:
+                    delivery.accept()
+
+
+def test_outcomes_raise_proton_exceptions_with_condition(run):
+    async def main():
+        port = support.free_port()
+        server = await aio.listen(f"127.0.0.1:{port}")
+        serving = asyncio.ensure_future(_outcome_server(server))
+        try:
+            async with await aio.connect(f"127.0.0.1:{port}") as conn:
+                sender = await conn.open_sender("outcomes")
+                assert await sender.send(Message(body="fine")) == Disposition.ACCEPTED
+                with pytest.raises(aio.DeliveryRejected) as rejected:
+                    await sender.send(Message(body="reject"))
+                with pytest.raises(aio.DeliveryReleased) as released:
+                    await sender.send(Message(body="release"))
+                with pytest.raises(aio.DeliveryModified) as modified:
+                    await sender.send(Message(body="modify"))
+                assert await sender.send(Message(body="fine again")) == Disposition.ACCEPTED
+                return rejected.value, released.value, modified.value
+        finally:
+            serving.cancel()
+            await server.close()
+    rejected, released, modified = run(main())
+    assert isinstance(rejected, LinkException)
+    assert rejected.condition.name == "test:refused" and rejected.condition.description == "not this one"
+    assert rejected.outcome == Disposition.REJECTED
+    assert released.outcome == Disposition.RELEASED and released.condition is None
+    assert modified.outcome == Disposition.MODIFIED
+
+
+def test_peer_close_wakes_every_waiter(run):
+    async def main():
+        port = support.free_port()
+        server = await aio.listen(f"127.0.0.1:{port}")
+        serving = asyncio.ensure_future(_outcome_server(server))
+        try:
+            conn = await aio.connect(f"127.0.0.1:{port}")
+            receiver = await conn.open_receiver("nothing-here", credit=3)
+            sender = await conn.open_sender("outcomes")
+            waiters = [asyncio.ensure_future(receiver.receive()) for _ in range(3)]
+            await asyncio.sleep(0.05)
+            with pytest.raises(aio.ConnectionClosed) as closed:
+                await sender.send(Message(body="hang-up"))
+            results = await asyncio.gather(*waiters, return_exceptions=True)
+            with pytest.raises(aio.ConnectionClosed):
+                await conn.open_sender("too-late")
+            await conn.close()
+            return closed.value, results
+        finally:
+            await serving
+            await server.close()
+    closed, results = run(main())
+    assert isinstance(closed, ConnectionException)
+    assert all(isinstance(r, aio.ConnectionClosed) for r in results), results
+    assert any(r.condition is not None and r.condition.name == "test:bye" for r in results + [closed])
+
+
+def test_cancelled_waiter_leaves_connection_usable(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            receiver = await conn.open_receiver("cancel", credit=4)
+            sender = await conn.open_sender("cancel")
+            waiting = asyncio.ensure_future(receiver.receive())
+            await asyncio.sleep(0.05)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            with pytest.raises(asyncio.TimeoutError):
+                await receiver.receive(timeout=0.05)
+            await asyncio.gather(*[sender.send(Message(body=i)) for i in range(20)])
+            got = []
+            for _ in range(20):
+                delivery = await receiver.receive(timeout=5)
+                got.append(delivery.message.body)
+                delivery.accept()
+            return got
+    assert run(main()) == list(range(20))
+
+
+def test_flow_and_drain_without_window(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            sender = await conn.open_sender("manual")
+            await asyncio.gather(*[sender.send(Message(body=i)) for i in range(5)])
+            receiver = await conn.open_receiver("manual", credit=0)
+            with pytest.raises(asyncio.TimeoutError):
+                await receiver.receive(timeout=0.1)     # no credit: nothing comes
+            receiver.flow(3)
+            first = [(await receiver.receive(timeout=5)) for _ in range(3)]
+            for delivery in first:
+                delivery.accept()
+            receiver.flow(10)
+            await receiver.drain(timeout=5)
+            assert receiver.credit == 0
+            rest = []
+            while True:
+                try:
+                    delivery = await receiver.receive(timeout=0.1)
+                except asyncio.TimeoutError:
+                    break
+                rest.append(delivery.message.body)
+                delivery.accept()
+            return [d.message.body for d in first], rest
+    first, rest = run(main())
+    assert first == [0, 1, 2]
+    assert rest == [3, 4]
+
+
+def test_connect_failure_raises(run):
+    async def main():
+        port = support.free_port()
+        with pytest.raises(aio.ConnectionClosed):
+            await aio.connect(f"127.0.0.1:{port}")
+    run(main())
+
+
+def test_connect_options_reach_the_peer(run):
+    async def main():
+        port = support.free_port()
+        async with await aio.listen(f"127.0.0.1:{port}") as server:
+            with pytest.raises(aio.ConnectionClosed) as refused:     # the server offers no PLAIN
+                await aio.connect(f"127.0.0.1:{port}", user="someone", password="secret", allowed_mechs="PLAIN")
+            assert refused.value.condition.name == "amqp:unauthorized-access"
+            async with await aio.connect(f"127.0.0.1:{port}", properties={"client": "aio"}, heartbeat=2):
+                accepted = await server.accept(timeout=5)
+                peer = accepted.proton_connection
+                return peer.remote_properties, peer.transport.remote_idle_timeout
+    properties, idle = run(main())
+    assert properties == {"client": "aio"}
+    assert idle == 1.0         # heartbeat=2: the engine advertises half of it, as proton does
+
+
+def test_echo_server_many_clients(run):
+    """The aio server echoes to reply-to addresses of several concurrent aio clients."""
+    async def echo(server):
+        async def serve(conn):
+            senders = {}
+            async for link in conn.incoming_links():
+                if isinstance(link, aio.Sender):
+                    senders[link.address] = link
+                else:
+                    async def pump(receiver):
+                        async for delivery in receiver:
+                            reply = Message(body=delivery.message.body)
+                            delivery.accept()
+                            senders[delivery.message.reply_to].send_nowait(reply)
+                    asyncio.ensure_future(pump(link))
+        async for conn in server:
+            asyncio.ensure_future(serve(conn))
+
+    async def client(url, n):
+        async with await aio.connect(url) as conn:
+            receiver = await conn.open_receiver(f"replies-{n}", credit=8)
+            sender = await conn.open_sender("echo")
+            await asyncio.gather(*[sender.send(Message(body=(n, i), reply_to=f"replies-{n}")) for i in range(40)])
+            bodies = []
+            for _ in range(40):
+                delivery = await receiver.receive(timeout=5)
+                bodies.append(delivery.message.body)
+                delivery.accept()
+            return sorted(bodies)
+
+    async def main():
+        port = support.free_port()
+        server = await aio.listen(f"127.0.0.1:{port}")
+        serving = asyncio.ensure_future(echo(server))
+        try:
+            return await asyncio.gather(*[client(f"127.0.0.1:{port}", n) for n in range(4)])
+        finally:
+            await server.close()
+            serving.cancel()
+    results = run(main())
+    assert results == [[[n, i] for i in range(40)] for n in range(4)]    # AMQP lists
+
+
+def test_send_cancelled_before_credit_is_not_sent(run):
+    async def main():
+        port = support.free_port()
+        async with await aio.listen(f"127.0.0.1:{port}") as server:
+            async with await aio.connect(f"127.0.0.1:{port}") as conn:
+                accepted = await server.accept(timeout=5)
+                links = accepted.incoming_links(credit=0)
+                sender = await conn.open_sender("held")
+                receiver = await links.__anext__()
+                given_up = asyncio.ensure_future(sender.send(Message(body="given up")))
+                await asyncio.sleep(0.05)
+                assert sender.credit == 0 and not given_up.done()
+                given_up.cancel()
+                kept = asyncio.ensure_future(sender.send(Message(body="kept")))
+                receiver.flow(2)
+                delivery = await receiver.receive(timeout=5)
+                delivery.accept()
+                assert await kept == Disposition.ACCEPTED
+                with pytest.raises(asyncio.TimeoutError):
+                    await receiver.receive(timeout=0.2)
+                await links.aclose()
+                return delivery.message.body
+    assert run(main()) == "kept"
+
+
+def test_request_response_through_the_broker(run, broker):
+    async def service(conn):
+        requests = await conn.open_receiver("service", credit=10)
+        replies = {}
+        async for delivery in requests:
+            request = delivery.message
+            if request.reply_to not in replies:
+                replies[request.reply_to] = await conn.open_sender(request.reply_to)
+            await replies[request.reply_to].send(Message(body=request.body.upper(),
+                                                         correlation_id=request.correlation_id))
+            delivery.accept()
+
+    async def main():
+        async with await aio.connect(broker.url) as server_side:
+            serving = asyncio.ensure_future(service(server_side))
+            async with await aio.connect(broker.url) as conn:
+                requester = await conn.open_requester("service")
+                assert requester.reply_to
+                answers = await asyncio.gather(*[requester.request(Message(body=f"word {i}"), timeout=5)
+                                                 for i in range(30)])
+                await requester.close()
+            serving.cancel()
+            return [answer.body for answer in answers]
+    assert run(main()) == [f"WORD {i}" for i in range(30)]
+
+
+def test_transactions_commit_and_abort(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            sender = await conn.open_sender("txn-queue")
+            async with conn.transaction() as txn:
+                for i in range(5):
+                    await txn.send(sender, Message(body=f"kept {i}"))
+            with pytest.raises(RuntimeError):
+                async with conn.transaction() as txn:
+                    for i in range(3):
+                        await txn.send(sender, Message(body=f"rolled back {i}"))
+                    raise RuntimeError("give up")
+            receiver = await conn.open_receiver("txn-queue", credit=20)
+            got = []
+            while True:
+                try:
+                    delivery = await receiver.receive(timeout=0.5)
+                except asyncio.TimeoutError:
+                    break
+                got.append(delivery.message.body)
+                delivery.accept()
+            return got
+    assert run(main()) == [f"kept {i}" for i in range(5)]
+
+
+def test_transactional_accept(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            sender = await conn.open_sender("txn-accept")
+            await asyncio.gather(*[sender.send(Message(body=i)) for i in range(2)])
+            receiver = await conn.open_receiver("txn-accept", credit=0)
+            receiver.flow(1)
+            first = await receiver.receive(timeout=5)
+            with pytest.raises(RuntimeError):
+                async with conn.transaction() as txn:
+                    txn.accept(first)
+                    raise RuntimeError("roll the accept back")
+            receiver.flow(1)
+            second = await receiver.receive(timeout=5)
+            async with conn.transaction() as txn:
+                txn.accept(second)
+            await receiver.close()
+            again = await conn.open_receiver("txn-accept", credit=10)
+            left = []
+            while True:
+                try:
+                    delivery = await again.receive(timeout=0.5)
+                except asyncio.TimeoutError:
+                    break
+                left.append(delivery.message.body)
+                delivery.accept()
+            return first.message.body, second.message.body, left
+    first, second, left = run(main())
+    assert (first, second) == (0, 0)    # the rolled-back accept put message 0 back: it came again
+    assert left == [1]                  # the committed accept consumed it
