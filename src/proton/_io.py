@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import select
 import time
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ._endpoints import Endpoint
 from ._events import Event
@@ -78,6 +78,17 @@ class TimerSelectable(Selectable):
 def _transport_of(selectable: Any) -> Optional[Transport]:
     # user selectables (an EventInjector, a plain socket) have no transport
     return getattr(selectable, "_transport", None) if isinstance(selectable, _SocketSelectable) else None
+
+
+def _part(selectable: Selectable, transport: Optional[Transport], announce: bool = True) -> None:
+    """End a socket's selectable and cut its tie to the transport (both ways when ``transport`` is
+    given); ``announce`` queues its final event now."""
+    selectable.terminate()
+    selectable._transport = None
+    if transport is not None:
+        transport._selectable = None
+    if announce:
+        selectable.update()
 
 
 class IOHandler(Handler):
@@ -175,9 +186,7 @@ class IOHandler(Handler):
             outcome = sock._connect_done()
             if outcome == 0:
                 # the next address, on a new descriptor: a new selectable, as a new socket
-                selectable.terminate()
-                selectable._transport = None
-                selectable.update()
+                _part(selectable, None)
                 _SocketSelectable(sock, reactor, transport)
                 self.update(transport, transport._selectable, reactor.now)
             else:
@@ -195,10 +204,7 @@ class IOHandler(Handler):
             return
         transport.close_head()
         transport.close_tail()
-        selectable.terminate()
-        selectable._transport = None
-        transport._selectable = None
-        selectable.update()
+        _part(selectable, transport)
 
     def on_selectable_expired(self, event: Event) -> None:
         selectable = event.context
@@ -232,10 +238,7 @@ class IOHandler(Handler):
         transport = event.transport
         selectable = getattr(transport, "_selectable", None)
         if selectable is not None and not selectable.is_terminal:
-            selectable.terminate()
-            selectable._transport = None
-            transport._selectable = None
-            selectable.update()
+            _part(selectable, transport)
         if transport.connection is not None:
             transport.unbind()
 
@@ -247,16 +250,15 @@ class IOHandler(Handler):
                 setattr(selectable, attribute, read() > 0)
             except ProtonException:
                 if transport.closed:
-                    selectable.terminate()
-                    selectable._transport = None
-                    transport._selectable = None
+                    _part(selectable, transport, announce=False)
         selectable.deadline = transport.tick(now)
         selectable.update()
 
 
 class PythonIO:
-    """A global handler that watches the selectables with ``select()`` itself and leaves the rest
-    to an :class:`IOHandler` (:attr:`delegate`)."""
+    """A global handler that waits on the selectables with ``select()`` itself, whenever the
+    container is quiesced, and passes every other event to an :class:`IOHandler`
+    (:attr:`delegate`), which does the sockets' I/O."""
 
     def __init__(self) -> None:
         self.selectables: List[Selectable] = []
@@ -269,37 +271,47 @@ class PythonIO:
         self.selectables.append(event.context)
 
     def on_selectable_updated(self, event: Event) -> None:
-        pass
+        """Nothing to do: the next wait reads each selectable's settings afresh."""
 
     def on_selectable_final(self, event: Event) -> None:
-        selectable = event.context
-        if selectable.is_terminal:
-            self.selectables.remove(selectable)
-            selectable.close()
+        ended = event.context
+        if not ended.is_terminal:
+            return
+        self.selectables.remove(ended)
+        ended.close()
+
+    def _wait(self, limit: float) -> Tuple[List[Selectable], List[Selectable]]:
+        """Block until a watched descriptor is ready or ``limit`` seconds (shortened to the
+        nearest selectable deadline) have passed; the ready ones, for reading and for writing."""
+        wants: Tuple[List[Selectable], List[Selectable]] = ([], [])
+        for watched in self.selectables:
+            if watched.deadline:
+                limit = min(limit, max(0.0, watched.deadline - time.time()))
+            if watched.fileno() < 0:
+                continue
+            if watched.reading:
+                wants[0].append(watched)
+            if watched.writing:
+                wants[1].append(watched)
+        if not (wants[0] or wants[1]):
+            time.sleep(limit)
+            return [], []
+        ready_in, ready_out, _ = select.select(wants[0], wants[1], [], limit)
+        return ready_in, ready_out
 
     def on_reactor_quiesced(self, event: Event) -> None:
-        reactor = event.reactor
-        if not reactor.quiesced:
+        container = event.reactor
+        if not container.quiesced:   # another handler of this event made work: do that first
             return
-        reading = [s for s in self.selectables if s.reading and s.fileno() >= 0]
-        writing = [s for s in self.selectables if s.writing and s.fileno() >= 0]
-        deadlines = [s.deadline for s in self.selectables if s.deadline]
-        timeout = reactor.timeout
-        if deadlines:
-            timeout = min(timeout, max(0.0, min(deadlines) - time.time()))
-        if reading or writing:
-            readable, writable, _ = select.select(reading, writing, [], timeout)
-        else:
-            readable, writable = [], []
-            time.sleep(timeout)
-        now = reactor.mark()
-        for selectable in readable:
-            selectable.readable()
-        for selectable in writable:
-            selectable.writable()
-        for selectable in self.selectables:
-            if selectable.deadline and now > selectable.deadline:
-                selectable.expired()
+        ready_in, ready_out = self._wait(container.timeout)
+        now = container.mark()
+        for ready in ready_in:
+            ready.readable()
+        for ready in ready_out:
+            ready.writable()
+        for watched in self.selectables:
+            if watched.deadline and watched.deadline < now:
+                watched.expired()
 
 
 class _GlobalOverrides(Handler):

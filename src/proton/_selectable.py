@@ -13,7 +13,7 @@ another event loop, reports what it saw through :meth:`readable`, :meth:`writabl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ._events import Event
 
@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 
 #: What :meth:`Selectable.fileno` gives for a selectable with no descriptor (a timer, say).
 PN_INVALID_SOCKET = -1
+
+
+def _reporting(etype: EventType, doc: str) -> Callable[[Selectable], None]:
+    """A method that queues the selectable event ``etype`` about its selectable."""
+    def report(self: Selectable) -> None:
+        self.push_event(self, etype)
+    report.__doc__ = doc + " (``%s``)" % etype.method
+    return report
 
 
 class Selectable:
@@ -86,25 +94,14 @@ class Selectable:
 
     def update(self) -> None:
         """Announce the current settings (or the end, after :meth:`terminate`)."""
-        if self._terminated:
-            return
-        if self._terminal:
-            self._terminated = True
-            self.push_event(self, Event.SELECTABLE_FINAL)
-        else:
-            self.push_event(self, Event.SELECTABLE_UPDATED)
+        if not self._terminated:
+            ending = self._terminal
+            self._terminated = ending
+            self.push_event(self, Event.SELECTABLE_FINAL if ending else Event.SELECTABLE_UPDATED)
 
-    def readable(self) -> None:
-        """Report the descriptor readable (``on_selectable_readable``)."""
-        self.push_event(self, Event.SELECTABLE_READABLE)
-
-    def writable(self) -> None:
-        """Report the descriptor writable (``on_selectable_writable``)."""
-        self.push_event(self, Event.SELECTABLE_WRITABLE)
-
-    def expired(self) -> None:
-        """Report the deadline passed (``on_selectable_expired``)."""
-        self.push_event(self, Event.SELECTABLE_EXPIRED)
+    readable = _reporting(Event.SELECTABLE_READABLE, "Report the descriptor readable.")
+    writable = _reporting(Event.SELECTABLE_WRITABLE, "Report the descriptor writable.")
+    expired = _reporting(Event.SELECTABLE_EXPIRED, "Report that the deadline has passed.")
 
     def push_event(self, context: Any, etype: EventType) -> None:
         """Queue an event about ``context`` on the container."""

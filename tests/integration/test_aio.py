@@ -379,16 +379,20 @@ def test_transactions_commit_and_abort(run, broker):
                         await txn.send(sender, Message(body=f"rolled back {i}"))
                     raise RuntimeError("give up")
             receiver = await conn.open_receiver("txn-queue", credit=20)
-            got = []
-            while True:
-                try:
-                    delivery = await receiver.receive(timeout=0.5)
-                except asyncio.TimeoutError:
-                    break
-                got.append(delivery.message.body)
-                delivery.accept()
-            return got
+            return await _accept_until_quiet(receiver)
     assert run(main()) == [f"kept {i}" for i in range(5)]
+
+
+async def _accept_until_quiet(receiver):
+    """Accept whatever arrives until nothing has come for half a second; the bodies."""
+    bodies = []
+    while True:
+        try:
+            delivery = await receiver.receive(timeout=0.5)
+        except asyncio.TimeoutError:
+            return bodies
+        bodies.append(delivery.message.body)
+        delivery.accept()
 
 
 def test_transactional_accept(run, broker):
@@ -409,14 +413,7 @@ def test_transactional_accept(run, broker):
                 txn.accept(second)
             await receiver.close()
             again = await conn.open_receiver("txn-accept", credit=10)
-            left = []
-            while True:
-                try:
-                    delivery = await again.receive(timeout=0.5)
-                except asyncio.TimeoutError:
-                    break
-                left.append(delivery.message.body)
-                delivery.accept()
+            left = await _accept_until_quiet(again)
             return first.message.body, second.message.body, left
     first, second, left = run(main())
     assert (first, second) == (0, 0)    # the rolled-back accept put message 0 back: it came again
