@@ -68,8 +68,10 @@ docs: install dev-tools
 stub: dev
 	PYTHONPATH=src $(VPY) scripts/gen_cproton_stub.py
 
-bench: install ref-venv
+bench: install ref-venv aio-deps
 	$(VPY) bench/run.py
+	$(VPY) bench/s9.py
+	$(VPY) bench/aio.py
 
 # S9: python-qpid-proton's Python layer over our cproton vs over its own cffi cproton.
 bench-s9: install ref-venv
