@@ -17,6 +17,7 @@ Exit status 3 means the archive could not be obtained (the test that uses this s
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import hashlib
 import os
 import shutil
@@ -79,6 +80,15 @@ def unpack_reference_layer(archive: Path, dest: Path) -> None:
             (dest / "proton" / Path(m.name).name).write_bytes(data.read())
 
 
+def ours_dir() -> str:
+    """Where this interpreter finds cyproton's ``cproton`` (found, not imported): ``src`` in a
+    development tree run with PYTHONPATH=src, site-packages when cyproton is installed."""
+    spec = importlib.util.find_spec("cproton")
+    if spec is None or not spec.origin:
+        raise SystemExit("make_proof_venv: cyproton's cproton is not importable here")
+    return os.path.dirname(spec.origin)
+
+
 def make_venv(venv: Path, refpkg: Path) -> Path:
     if venv.exists():
         shutil.rmtree(venv)
@@ -90,7 +100,7 @@ def make_venv(venv: Path, refpkg: Path) -> Path:
     tools = sysconfig.get_paths()["purelib"]  # pytest and hypothesis, from the running interpreter
     # .pth files are read in name order: the reference layer, then cyproton's src, then the tools.
     (Path(site) / "00_reference_proton.pth").write_text(str(refpkg) + "\n", encoding="utf-8")
-    (Path(site) / "10_cyproton_src.pth").write_text(str(ROOT / "src") + "\n", encoding="utf-8")
+    (Path(site) / "10_cyproton_src.pth").write_text(ours_dir() + "\n", encoding="utf-8")
     (Path(site) / "20_test_tools.pth").write_text(tools + "\n", encoding="utf-8")
     return python
 

@@ -12,6 +12,7 @@ Skipped only when the archive can be neither found nor fetched.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -48,8 +49,10 @@ def test_the_proof_interpreter_is_the_reference_layer_over_our_cproton(proof_pyt
     assert done.returncode == 0, done.stderr
     proton_file, cproton_file, engine_file, has_ours, cffi = done.stdout.split()
     assert Path(proton_file).parts[-3:-1] == ("refpkg", "proton")
-    assert Path(cproton_file) == REPO / "src" / "cproton.py"
-    assert Path(engine_file).parent == REPO / "src" / "proton"
+    ours = importlib.util.find_spec("cproton")   # the cyproton this run tests: src, or installed
+    assert ours is not None and ours.origin
+    assert Path(cproton_file) == Path(ours.origin)
+    assert Path(engine_file).parent == Path(ours.origin).parent / "proton"
     assert has_ours == "False" and cffi == "False"
 
 

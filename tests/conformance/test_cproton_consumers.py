@@ -11,6 +11,7 @@ message between two engines through our ``cproton``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -26,11 +27,12 @@ WHEEL_DIR = REPO / "build" / "consumers"
 REQUIREMENT = "rabbitmq-amqp-python-client==1.0.1"
 
 CHILD = r'''
+import os
 import sys
 import cproton
 import rabbitmq_amqp_python_client as rmq
 from rabbitmq_amqp_python_client.qpid import proton as vp
-assert cproton.__file__.endswith("src/cproton.py"), cproton.__file__
+assert cproton.__file__ == os.environ["CYPROTON_EXPECT_CPROTON"], cproton.__file__
 assert "cproton_ffi" not in sys.modules
 assert hasattr(rmq, "Environment") and hasattr(rmq, "Connection")
 
@@ -109,6 +111,9 @@ def test_rabbitmq_client_runs_over_our_cproton(site: Path) -> None:
     for module in ("packaging", "typing_extensions"):
         pytest.importorskip(module)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONPATH"] = os.pathsep.join([str(site), str(REPO / "src")])
+    ours = importlib.util.find_spec("cproton")   # found, not imported: the cyproton this run tests
+    assert ours is not None and ours.origin
+    env["PYTHONPATH"] = os.pathsep.join([str(site), os.path.dirname(ours.origin)])
+    env["CYPROTON_EXPECT_CPROTON"] = ours.origin
     done = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stdout + done.stderr

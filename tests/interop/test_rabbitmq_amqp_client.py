@@ -38,10 +38,11 @@ REQUIREMENT = "rabbitmq-amqp-python-client==1.0.1"
 COUNT = 200
 
 DIAL = r'''
+import os
 import sys
 import cproton
 from rabbitmq_amqp_python_client import Environment
-assert cproton.__file__.endswith("src/cproton.py"), cproton.__file__
+assert cproton.__file__ == os.environ["CYPROTON_EXPECT_CPROTON"], cproton.__file__
 connection = Environment(uri="amqp://alice:alice-secret@127.0.0.1:%s/" % sys.argv[1]).connection()
 try:
     connection.dial()
@@ -56,7 +57,7 @@ import cproton
 from rabbitmq_amqp_python_client import AMQPMessagingHandler, Converter, Environment
 from rabbitmq_amqp_python_client import connection as rmq_connection, publisher as rmq_publisher
 from rabbitmq_amqp_python_client.qpid.proton import Delivery, Message
-assert cproton.__file__.endswith("src/cproton.py"), cproton.__file__
+assert cproton.__file__ == os.environ["CYPROTON_EXPECT_CPROTON"], cproton.__file__
 
 port, address, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 rmq_connection.Connection._validate_server_properties = lambda self: None
@@ -114,6 +115,8 @@ def client_path() -> str:
 def run_child(code, client_path, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONPATH"] = client_path
+    spec = importlib.util.find_spec("cproton")
+    env["CYPROTON_EXPECT_CPROTON"] = spec.origin if spec and spec.origin else str(REPO / "src" / "cproton.py")
     return subprocess.run([sys.executable, "-c", code] + [str(a) for a in args], env=env, capture_output=True,
                           text=True, timeout=120)
 
