@@ -82,6 +82,9 @@ def register_types(**types):
 
 cdef inline int data_check(pn_data_t *d, int code) except -1:
     if code < 0:
+        if code == c_error.PN_OUT_OF_MEMORY and not _error_text(c_codec.pn_data_error(d)):
+            # the engine says nothing when its tree is full: say it here
+            raise error_for_code(code, "a data tree holds at most 65535 values", DataException)
         return check(code, c_codec.pn_data_error(d), DataException)
     return code
 

@@ -615,6 +615,7 @@ cdef class CMessage:
         return 0
 
     cdef bytes _encode_footer(self):
+        """The footer section through an engine data tree (for values the direct encoder leaves)."""
         cdef pn_data_t *tree = take_tree(16)
         if tree == NULL:
             raise MemoryError()
@@ -721,9 +722,12 @@ cdef class CMessage:
     cdef int _encode_into(self, EncodeBuffer b) except -1:
         """The whole encoding of the message, footer included, into ``b.data[0:b.size]``: the caller
         holds ``b`` (leased, pools.pyx) until it has copied the bytes."""
+        cdef Py_ssize_t footer_at
         if self._encode_direct(b) == GIVE_UP:
             self._encode_engine(b)
-        if self.footer is not None:
+        footer_at = b.size
+        if self.footer is not None and enc_section(b, 0x78, self.footer) == GIVE_UP:
+            b.size = footer_at
             footer = self._encode_footer()
             b.raw(PyBytes_AS_STRING(footer), PyBytes_GET_SIZE(footer))
         return 0
@@ -913,7 +917,11 @@ cdef class CMessage:
 
 
 def _encode_with_engine(CMessage msg):
-    """The message encoded by the engine's own encoder (tests compare it with the direct one)."""
+    """The message encoded by the engine's own encoder, footer included (tests compare it with the
+    direct one)."""
     cdef EncodeBuffer b = EncodeBuffer()
     msg._encode_engine(b)
-    return PyBytes_FromStringAndSize(<const char *>b.data, b.size)
+    encoded = PyBytes_FromStringAndSize(<const char *>b.data, b.size)
+    if msg.footer is not None:
+        encoded += msg._encode_footer()
+    return encoded

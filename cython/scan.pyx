@@ -9,8 +9,10 @@
 
 DEF MAX_SCAN_DEPTH = 1000
 # An array of constructor-only elements (null, true, uint0 ...) takes no bytes per element, so its
-# count is not bounded by its size: above this many (the engine's own limit on the values one tree
-# holds) it is refused rather than expanded.
+# count is not bounded by its size: 17 bytes could ask for four billion values, and arrays of such
+# arrays multiply. Every other value takes at least a byte, so what a buffer expands to is bounded
+# by its size plus these: one scan (a whole message, or one value) allows this many of them in all
+# (the engine's own limit on the values one data tree holds) and refuses the buffer beyond.
 DEF MAX_EMPTY_ELEMENTS = 65535
 
 
@@ -50,7 +52,8 @@ cdef void _fill_widths() noexcept:
 _fill_widths()
 
 
-cdef inline Py_ssize_t scan_element(const unsigned char *p, Py_ssize_t pos, Py_ssize_t stop, int depth) noexcept nogil:
+cdef inline Py_ssize_t scan_element(const unsigned char *p, Py_ssize_t pos, Py_ssize_t stop, int depth,
+                                    Py_ssize_t *empty) noexcept nogil:
     """scan_value() for one element of a list or map, with the common leaves (fixed-width values and
     one-byte-size strings, symbols and binaries) stepped over in place."""
     cdef unsigned char code
@@ -68,12 +71,13 @@ cdef inline Py_ssize_t scan_element(const unsigned char *p, Py_ssize_t pos, Py_s
                 return -1
             pos += 2 + p[pos + 1]
             return pos if pos <= stop else -1
-    return scan_value(p, pos, stop, depth)
+    return scan_tree(p, pos, stop, depth, empty)
 
 
 cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t pos, Py_ssize_t end,
-                          int depth) noexcept nogil:
-    """End offset of a value whose constructor ``code`` was already read (payload at ``pos``), or -1."""
+                          int depth, Py_ssize_t *empty) noexcept nogil:
+    """End offset of a value whose constructor ``code`` was already read (payload at ``pos``), or -1.
+    ``empty`` counts down the constructor-only array elements the scan still allows."""
     cdef Py_ssize_t width = _WIDTH[code]
     cdef Py_ssize_t size, stop, count, i
     cdef unsigned char element
@@ -119,7 +123,7 @@ cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t
         element = p[pos]
         pos += 1
         if element == 0x00:
-            pos = scan_value(p, pos, stop, depth + 1)
+            pos = scan_tree(p, pos, stop, depth + 1, empty)
             if pos < 0 or pos >= stop:
                 return -1
             element = p[pos]
@@ -128,34 +132,44 @@ cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t
         if width == -2:                                 # no such type (0x00 again included)
             return -1
         if width >= 0:                                  # fixed-width elements: no need to visit each
-            if width * count != stop - pos or (count > 0 and depth + 1 > MAX_SCAN_DEPTH) \
-                    or (width == 0 and count > MAX_EMPTY_ELEMENTS):
+            if width * count != stop - pos or (count > 0 and depth + 1 > MAX_SCAN_DEPTH):
                 return -1
+            if width == 0:
+                if count > empty[0]:
+                    return -1
+                empty[0] -= count
             return stop
         for i in range(count):
-            pos = scan_body(p, element, pos, stop, depth + 1)
+            pos = scan_body(p, element, pos, stop, depth + 1, empty)
             if pos < 0:
                 return -1
         return stop if pos == stop else -1
     for i in range(count):
-        pos = scan_element(p, pos, stop, depth + 1)
+        pos = scan_element(p, pos, stop, depth + 1, empty)
         if pos < 0:
             return -1
     return stop if pos == stop else -1
 
 
-cdef Py_ssize_t scan_value(const unsigned char *p, Py_ssize_t pos, Py_ssize_t end, int depth) noexcept nogil:
-    """End offset of the complete value that starts at ``pos``, or -1 when it is malformed."""
+cdef Py_ssize_t scan_tree(const unsigned char *p, Py_ssize_t pos, Py_ssize_t end, int depth,
+                          Py_ssize_t *empty) noexcept nogil:
+    """scan_value() within a larger scan, sharing its allowance of constructor-only elements."""
     cdef unsigned char code
     if depth > MAX_SCAN_DEPTH or pos >= end:
         return -1
     code = p[pos]
     if code == 0x00:
-        pos = scan_value(p, pos + 1, end, depth + 1)      # the descriptor
+        pos = scan_tree(p, pos + 1, end, depth + 1, empty)      # the descriptor
         if pos < 0:
             return -1
-        return scan_value(p, pos, end, depth + 1)         # the described value
-    return scan_body(p, code, pos + 1, end, depth)
+        return scan_tree(p, pos, end, depth + 1, empty)         # the described value
+    return scan_body(p, code, pos + 1, end, depth, empty)
+
+
+cdef Py_ssize_t scan_value(const unsigned char *p, Py_ssize_t pos, Py_ssize_t end, int depth) noexcept nogil:
+    """End offset of the complete value that starts at ``pos``, or -1 when it is malformed."""
+    cdef Py_ssize_t empty = MAX_EMPTY_ELEMENTS
+    return scan_tree(p, pos, end, depth, &empty)
 
 
 # Section descriptors of a message (AMQP 1.0 part 3), numeric codes.
@@ -186,6 +200,7 @@ cdef int scan_message(const unsigned char *p, Py_ssize_t n, Py_ssize_t *footer_s
     reported through ``footer_start``/``footer_end`` (both -1 when there is none).
     """
     cdef Py_ssize_t pos = 0, desc_end, value_end
+    cdef Py_ssize_t empty = MAX_EMPTY_ELEMENTS          # for all the sections together
     footer_start[0] = -1
     footer_end[0] = -1
     if n <= 0:
@@ -193,10 +208,10 @@ cdef int scan_message(const unsigned char *p, Py_ssize_t n, Py_ssize_t *footer_s
     while pos < n:
         if p[pos] != 0x00:
             return -1
-        desc_end = scan_value(p, pos + 1, n, 1)
+        desc_end = scan_tree(p, pos + 1, n, 1, &empty)
         if desc_end < 0:
             return -1
-        value_end = scan_value(p, desc_end, n, 1)
+        value_end = scan_tree(p, desc_end, n, 1, &empty)
         if value_end < 0:
             return -1
         if section_code(p, pos + 1, n) == SECTION_FOOTER:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.impl
 _cproton = pytest.importorskip("proton._cproton")
 
 DEPTH_LIMIT = 1000
-EMPTY_ELEMENTS_LIMIT = 65535     # arrays of constructor-only elements may not claim more
+EMPTY_ELEMENTS_LIMIT = 65535     # constructor-only array elements one scan allows, all arrays together
 
 
 def width(code):
@@ -44,8 +44,9 @@ def width(code):
     return "bad"
 
 
-def model_body(data, code, pos, end, depth):
-    """End of the value whose constructor ``code`` was read (payload at ``pos``), or -1."""
+def model_body(data, code, pos, end, depth, empty):
+    """End of the value whose constructor ``code`` was read (payload at ``pos``), or -1.
+    ``empty`` is a one-item list: the constructor-only elements the scan still allows."""
     w = width(code)
     if depth > DEPTH_LIMIT or w == "bad":
         return -1
@@ -76,7 +77,7 @@ def model_body(data, code, pos, end, depth):
         element = data[pos]
         pos += 1
         if element == 0x00:
-            pos = model_value(data, pos, stop, depth + 1)
+            pos = model_value(data, pos, stop, depth + 1, empty)
             if pos < 0 or pos >= stop:
                 return -1
             element = data[pos]
@@ -84,27 +85,31 @@ def model_body(data, code, pos, end, depth):
         if width(element) == "bad":      # no such element type, even in an empty array
             return -1
         if width(element) == 0:
-            return stop if pos == stop and (count == 0 or depth + 1 <= DEPTH_LIMIT) \
-                and count <= EMPTY_ELEMENTS_LIMIT else -1
+            if pos != stop or (count and depth + 1 > DEPTH_LIMIT) or count > empty[0]:
+                return -1
+            empty[0] -= count
+            return stop
         for _ in range(count):
-            pos = model_body(data, element, pos, stop, depth + 1)
+            pos = model_body(data, element, pos, stop, depth + 1, empty)
             if pos < 0:
                 return -1
         return stop if pos == stop else -1
     for _ in range(count):
-        pos = model_value(data, pos, stop, depth + 1)
+        pos = model_value(data, pos, stop, depth + 1, empty)
         if pos < 0:
             return -1
     return stop if pos == stop else -1
 
 
-def model_value(data, pos, end, depth):
+def model_value(data, pos, end, depth, empty=None):
+    if empty is None:
+        empty = [EMPTY_ELEMENTS_LIMIT]
     if depth > DEPTH_LIMIT or pos >= end:
         return -1
     if data[pos] == 0x00:
-        pos = model_value(data, pos + 1, end, depth + 1)
-        return -1 if pos < 0 else model_value(data, pos, end, depth + 1)
-    return model_body(data, data[pos], pos + 1, end, depth)
+        pos = model_value(data, pos + 1, end, depth + 1, empty)
+        return -1 if pos < 0 else model_value(data, pos, end, depth + 1, empty)
+    return model_body(data, data[pos], pos + 1, end, depth, empty)
 
 
 def encoded(value):
@@ -173,6 +178,20 @@ def test_arrays_of_constructor_only_elements_have_a_bounded_count(count, ok):
         blob = bytes([0xF0]) + struct.pack(">II", 5, count) + bytes([element])
         agree(blob)
         assert (_cproton._scan_value(blob) == len(blob)) is ok
+
+
+@pytest.mark.parametrize("counts, ok", [
+    ((65535, 0), True), ((30000, 35535), True), ((30000, 35536), False), ((65535, 1), False),
+    ((40000,) * 3, False),
+])
+def test_the_allowance_of_constructor_only_elements_covers_all_the_arrays_of_a_value(counts, ok):
+    # An array of arrays of nulls: nine bytes each, however many nulls each claims; without one
+    # allowance for the whole value, 9 KB of them expand to gigabytes.
+    inner = b"".join(struct.pack(">II", 5, count) + b"\x40" for count in counts)
+    body = struct.pack(">I", len(counts)) + b"\xf0" + inner
+    blob = b"\xf0" + struct.pack(">I", len(body)) + body
+    agree(blob)
+    assert (_cproton._scan_value(blob) == len(blob)) is ok
 
 
 @settings(max_examples=400, deadline=None)
