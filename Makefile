@@ -178,7 +178,7 @@ $(STAMP)/apt-test: $(STAMP)/apt-build
 	@mkdir -p $(STAMP) && touch $@
 
 $(STAMP)/apt-clang:
-	@scripts/apt_install.sh clang
+	@scripts/apt_install.sh clang libclang-rt-dev
 	@mkdir -p $(STAMP) && touch $@
 
 ref-venv: system-deps

@@ -307,6 +307,33 @@ def test_asyncio_echo(loop: str) -> None:
     assert lines == [f"client {n}: 150 replies" for n in range(3)]
 
 
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_asyncio_broker_serves_both_implementations(loop: str) -> None:
+    """The async broker example, with python-qpid-proton's and cyproton's simple_send/simple_recv as its
+    clients: every message stored, then every message delivered once, in order."""
+    if loop == "uvloop":
+        pytest.importorskip("uvloop")
+    port = free_port()
+    extra = ["--uvloop"] if loop == "uvloop" else []
+    server = start(IMPLEMENTATIONS["cyproton"](), os.path.join("asyncio", "broker.py"), "--port", str(port), *extra)
+    try:
+        wait_for_line(server, "LISTENING")
+        url = f"amqp://127.0.0.1:{port}"
+        clients = [IMPLEMENTATIONS["cyproton"]()]
+        if os.path.exists(REF_PYTHON):
+            clients.append(IMPLEMENTATIONS["reference"]())
+        for sender in clients:
+            for receiver in clients:
+                queue = address()
+                assert run(sender, "simple_send.py", "--url", url, "--address", queue, "--count", "40") == [
+                    "40 of 40 messages accepted"]
+                lines = run(receiver, "simple_recv.py", "--url", url, "--address", queue, "--count", "40")
+                assert lines == [f"{{'n': {n}, 'square': {n * n}}}" for n in range(1, 41)] + ["received 40 messages"]
+    finally:
+        server.kill()
+        server.communicate()
+
+
 # -- the catalogue -----------------------------------------------------------------------------------------
 
 def test_every_example_is_listed_and_tested() -> None:

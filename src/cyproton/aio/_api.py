@@ -15,7 +15,7 @@ import asyncio
 import collections
 from typing import Any, AsyncIterator, Callable, Deque, Dict, List, Optional, Set, Type, Union
 
-from proton import Condition, Disposition, Message
+from proton import Condition, Disposition, Link, Message
 from proton.handlers import IOHandler, MessagingHandler, TransactionHandler
 from proton.reactor import Container
 
@@ -257,7 +257,11 @@ class _Core(MessagingHandler):
         link.target.copy(link.remote_target)
         obj: Union[Sender, Receiver]
         if link.is_sender:
-            obj = Sender(conn, link)
+            # a peer that receives at-most-once gets its messages presettled
+            presettled = link.remote_snd_settle_mode == Link.SND_SETTLED
+            if presettled:
+                link.snd_settle_mode = Link.SND_SETTLED
+            obj = Sender(conn, link, settled=presettled)
         else:
             obj = Receiver(conn, link, credit=0)     # its window is set when it is handed out
         self.links[link] = obj
