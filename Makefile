@@ -27,7 +27,7 @@ FUZZ_DIR := build/fuzz
 
 .PHONY: demo test bench bench-s9 leak-report dev install system-deps system-test-deps ref-venv clean wheel sdist test-wheel \
         wheel-tools bench-wheel fuzz-codec fuzz-build fuzz-transport test-cluster cluster-up cluster-down cluster-deps \
-        dev-tools docs stub aio-deps
+        dev-tools docs stub aio-deps bench-deps
 
 # where `make cluster-up` keeps its 3-node RabbitMQ cluster (state, logs, cluster.env with the URLs)
 CLUSTER_DIR ?= build/cluster/rabbitmq
@@ -68,10 +68,15 @@ docs: install dev-tools
 stub: dev
 	PYTHONPATH=src $(VPY) scripts/gen_cproton_stub.py
 
-bench: install ref-venv aio-deps
+bench: install ref-venv aio-deps bench-deps system-test-deps
 	$(VPY) bench/run.py
 	$(VPY) bench/s9.py
 	$(VPY) bench/aio.py
+	$(VPY) bench/a2.py
+
+# A2 measures cyproton.aio against aio-pika (AMQP 0-9-1), publishing to the same RabbitMQ.
+bench-deps: $(VPY)
+	@$(VPY) -c "import aio_pika" 2>/dev/null || $(VPY) -m pip install -q aio-pika
 
 # S9: python-qpid-proton's Python layer over our cproton vs over its own cffi cproton.
 bench-s9: install ref-venv

@@ -72,6 +72,7 @@ include "bundle.pyx"
 include "events.pyx"
 include "handlers.pyx"
 include "reactor.pyx"
+include "aio.pyx"
 include "lowlevel.pyx"
 
 

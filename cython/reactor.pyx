@@ -588,6 +588,7 @@ cdef class CReactor:
     cdef public object _handler
     cdef object _global_handler
     cdef object _global_base          # the IOHandler inside the default global handler (native I/O)
+    cdef object _global_inner         # the handler the container's global wrapper forwards every event to
     cdef public bint _native_io
     cdef public double _timeout
     cdef bint _yield, _stop, _final_sent, _quiesced
@@ -668,11 +669,14 @@ cdef class CReactor:
         self._collector = collector
         self._pcoll = (<CCollector?>collector)._impl
 
-    def _set_global(self, handler, base, bint native):
-        """The global handler; ``base``: the IOHandler whose work the loop does itself when ``native``."""
+    def _set_global(self, handler, base, bint native, inner=None):
+        """The global handler; ``base``: the IOHandler whose work the loop does itself when ``native``;
+        ``inner``: the handler inside the container's forwarding wrapper (_io._GlobalOverrides), to
+        which the loop hands events itself rather than through the wrapper's Python on_unhandled."""
         self._global_handler = handler
         self._global_base = base
         self._native_io = native
+        self._global_inner = inner
 
     @property
     def _global(self):
@@ -963,6 +967,11 @@ cdef class CReactor:
         if h is None:
             return 0
         if not self._native_io or is_selectable_event(ev._number):
+            if self._global_inner is not None:
+                # what the wrapper's on_unhandled does (the handler inside, then the wrapper's children),
+                # without a Python call per event
+                dispatch(self._global_inner, ev, ev._type)
+                return dispatch_children(h, ev, ev._type)
             return dispatch(h, ev, ev._type)
         if h is not self._global_base:
             dispatch_children(h, ev, ev._type)

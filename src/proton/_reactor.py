@@ -926,7 +926,8 @@ class Reactor(_cproton.CReactor):
     def global_handler(self, handler: Any) -> None:
         native = _is_native(handler)
         base = handler.base if type(handler) is _GlobalOverrides else handler
-        self._set_global(handler, base if native else None, native)
+        self._set_global(handler, base if native else None, native,
+                         base if type(handler) is _GlobalOverrides else None)
 
     @property
     def timeout(self) -> float:

@@ -15,7 +15,7 @@ import asyncio
 import collections
 from typing import Any, AsyncIterator, Callable, Deque, Dict, List, Optional, Set, Type, Union
 
-from proton import Condition, Disposition, Link, Message
+from proton import Condition, Disposition, Link, Message, _cproton
 from proton.handlers import IOHandler, MessagingHandler, TransactionHandler
 from proton.reactor import Container
 
@@ -30,13 +30,6 @@ from ._errors import (
 )
 
 Event = Any
-
-
-# what proton.handlers.IOHandler acts on, besides the selectable events this class handles itself
-_IO_EVENTS = frozenset({"on_connection_local_open", "on_connection_bound", "on_transport", "on_transport_closed",
-                        "on_selectable_readable", "on_selectable_writable", "on_selectable_error",
-                        "on_selectable_expired"})
-_OUTCOMES = frozenset({Disposition.ACCEPTED, Disposition.REJECTED, Disposition.RELEASED, Disposition.MODIFIED})
 
 
 class _LoopBridge:
@@ -60,9 +53,13 @@ class _LoopBridge:
     def on_reactor_quiesced(self, event: Event) -> None:
         event.container.yield_()
 
-    def on_unhandled(self, name: str, event: Event) -> None:
-        if name in _IO_EVENTS:      # the rest (deliveries, flow...) would only be ignored there
-            event.dispatch(self.io)
+    def _to_io(self, event: Event) -> None:
+        event.dispatch(self.io)
+
+    # the IOHandler's part; the other events (deliveries, flow...) find no method here and cost
+    # nothing on their way past
+    on_connection_local_open = on_connection_bound = on_transport = on_transport_closed = _to_io
+    on_selectable_readable = on_selectable_writable = on_selectable_error = on_selectable_expired = _to_io
 
     def on_selectable_init(self, event: Event) -> None:
         selectable = event.context
@@ -304,39 +301,8 @@ class _Core(MessagingHandler):
         if isinstance(obj, Sender):
             obj._pour()
 
-    def on_accepted(self, event: Event) -> None:
-        self._outcome(event, None)
-
-    def on_rejected(self, event: Event) -> None:
-        self._outcome(event, DeliveryRejected)
-
-    def on_released(self, event: Event) -> None:
-        delivery = event.delivery
-        if delivery.remote_state == Disposition.MODIFIED:
-            self._outcome(event, DeliveryModified)
-        else:
-            self._outcome(event, DeliveryReleased)
-
-    def on_settled(self, event: Event) -> None:
-        if event.delivery.remote_state not in _OUTCOMES:    # those were answered just before
-            self._outcome(event, None)
-
-    def _outcome(self, event: Event, error: Optional[Type[DeliveryFailed]]) -> None:
-        delivery = event.delivery
-        obj = self.links.get(delivery.link)
-        if not isinstance(obj, Sender):
-            return
-        future = obj._unsettled.pop(delivery.tag, None)
-        if future is None or future.done():
-            return
-        state = delivery.remote_state
-        if error is None:
-            future.set_result(state)
-        else:
-            condition = delivery.remote.condition if state == Disposition.REJECTED else None
-            name = {DeliveryRejected: "rejected", DeliveryReleased: "released"}.get(error, "modified")
-            exc: DeliveryFailed = error(f"message {name} by the peer", state, condition)
-            _fail(future, exc)
+    # the outcome of a delivery: resolved in C (cython/aio.pyx), from the state the Sender keeps in its link
+    on_accepted = on_rejected = on_released = on_settled = _cproton._aio_outcome
 
     # -- receiving -------------------------------------------------------------------------------
     def on_message(self, event: Event) -> None:
@@ -528,6 +494,7 @@ class _Link:
         self._opened: asyncio.Future[None] = self._loop.create_future()
         self._error: Optional[BaseException] = None
         self._detached: asyncio.Future[None] = self._loop.create_future()
+        self._kick: Callable[[], None] = conn._core.bridge.kick   # process the container soon
         conn._links.append(self)  # type: ignore[arg-type]
 
     @property
@@ -568,18 +535,21 @@ class Sender(_Link):
 
     def __init__(self, conn: Connection, link: Any, settled: bool = False) -> None:
         super().__init__(conn, link)
-        self._settled = settled
         self._pending: Deque[tuple[Message, asyncio.Future[Any]]] = collections.deque()
-        self._unsettled: Dict[bytes, asyncio.Future[Any]] = {}
+        # what waits for credit and what waits for an outcome, handled in C (cython/aio.pyx)
+        self._state = _cproton.AioSendState(link, self._pending, settled, Disposition.ACCEPTED, _failure)
 
     def send_nowait(self, message: Message) -> asyncio.Future[Any]:
         """Queue ``message``; the future gets the outcome (:data:`proton.Disposition.ACCEPTED`,
         or ``None`` when presettled) or fails with a :class:`DeliveryFailed` subclass."""
-        self._check()
+        if self._error is not None:
+            raise self._error
+        if not isinstance(message, Message):
+            raise TypeError("send_nowait() takes a proton.Message, not %s" % type(message).__name__)
         future: asyncio.Future[Any] = self._loop.create_future()
         self._pending.append((message, future))
-        self._pour()
-        self._conn._core.bridge.kick()
+        self._state.pour(self._link)
+        self._kick()
         return future
 
     async def send(self, message: Message) -> Any:
@@ -591,26 +561,27 @@ class Sender(_Link):
         return self._link.credit  # type: ignore[no-any-return]
 
     def _pour(self) -> None:
-        link = self._link
-        while self._pending and link.credit > 0 and self._error is None:
-            message, future = self._pending.popleft()
-            if future.cancelled():
-                continue        # given up before it could go: not sent
-            delivery = link.send(message)
-            if self._settled or delivery.settled:
-                if not future.done():
-                    future.set_result(None)
-            else:
-                self._unsettled[delivery.tag] = future
+        if self._error is None:
+            self._state.pour(self._link)
 
     def _ended(self, error: BaseException) -> None:
         super()._ended(error)
         for _, future in self._pending:
             _fail(future, self._error or error)
         self._pending.clear()
-        for future in self._unsettled.values():
+        for future in self._state.take_unsettled():
             _fail(future, self._error or error)
-        self._unsettled.clear()
+        self._state.detach(self._link)
+
+
+def _failure(delivery: Any) -> DeliveryFailed:
+    """The exception of a delivery the peer rejected, released or modified (cython/aio.pyx)."""
+    state = delivery.remote_state
+    if state == Disposition.REJECTED:
+        return DeliveryRejected("message rejected by the peer", state, delivery.remote.condition)
+    if state == Disposition.MODIFIED:
+        return DeliveryModified("message modified by the peer", state, None)
+    return DeliveryReleased("message released by the peer", state, None)
 
 
 class Delivery:
@@ -627,10 +598,11 @@ class Delivery:
         return self._delivery.settled  # type: ignore[no-any-return]
 
     def _settle(self, state: Any) -> None:
-        if not self._delivery.settled:
-            self._delivery.update(state)
-            self._delivery.settle()
-            self._receiver._conn._core.bridge.kick()
+        delivery = self._delivery
+        if not delivery.settled:
+            delivery.update(state)
+            delivery.settle()
+            self._receiver._kick()
 
     def accept(self) -> None:
         self._settle(Disposition.ACCEPTED)
@@ -700,9 +672,10 @@ class Receiver(_Link):
 
     async def receive(self, timeout: Optional[float] = None) -> Delivery:
         """The next delivery; :class:`asyncio.TimeoutError` after ``timeout`` seconds."""
-        delivery: Delivery = await self._queue.get(timeout)
+        items = self._queue.items
+        delivery: Delivery = items.popleft() if items else await self._queue.get(timeout)
         self._flow_to_window()
-        self._conn._core.bridge.kick()
+        self._kick()
         return delivery
 
     def flow(self, credit: int) -> None:
@@ -729,6 +702,12 @@ class Receiver(_Link):
         return self
 
     async def __anext__(self) -> Delivery:
+        items = self._queue.items
+        if items:               # what has arrived, without a coroutine per message
+            delivery: Delivery = items.popleft()
+            self._flow_to_window()
+            self._kick()
+            return delivery
         try:
             return await self.receive()
         except (LinkClosed, ConnectionClosed):

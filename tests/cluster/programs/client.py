@@ -10,9 +10,9 @@ It uses only the public ``proton`` API, so the same program runs on cyproton and
     .venv-ref/bin/python -I tests/cluster/programs/client.py --kind handler ...
 
 A *client kind* is one way of using the library (``handler``: Container + MessagingHandler; ``blocking``:
-BlockingConnection). Each lives in its own module (``kind_<name>.py``) with ``produce(args, recorder)`` and
-``consume(args, recorder)``; :data:`KINDS` lists them. A new kind (the asyncio API, when it exists) is one more
-module and one more entry, and the harness picks it up from ``--kind``.
+BlockingConnection; ``asyncio``: cyproton.aio, cyproton only). Each lives in its own module (``kind_<name>.py``)
+with ``produce(args, recorder)`` and ``consume(args, recorder)``; :data:`KINDS` lists them. A new kind is one
+more module and one more entry, and the harness picks it up from ``--kind``.
 
 The program prints a JSON summary as its last line of stdout (see ``record.py``) and exits 0 when it stopped
 as asked, 2 when its time ran out.
@@ -31,7 +31,7 @@ sys.path.insert(0, HERE)
 from record import Recorder, give_up_requested  # noqa: E402
 
 #: client kind -> module implementing it
-KINDS = {"handler": "kind_handler", "blocking": "kind_blocking"}
+KINDS = {"handler": "kind_handler", "blocking": "kind_blocking", "asyncio": "kind_asyncio"}
 #: seconds past --timeout after which a client that has not ended is reported as hung and exits
 HANG_GRACE = 20
 
