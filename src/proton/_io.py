@@ -54,6 +54,14 @@ class _SocketSelectable(Selectable):
     def close(self) -> None:
         if not self._released:
             self._delegate._close_fd(self._fd)
+        # Let go of the transport: it keeps its selectable and its socket in its engine record, which the
+        # garbage collector cannot see through, so a finished connection would otherwise keep its
+        # container (and the container's descriptors) alive for ever.
+        transport, self._transport = self._transport, None
+        if transport is not None and getattr(transport, "_selectable", None) is self:
+            transport._selectable = None
+            if transport.closed:
+                self._delegate.close()      # the transport's own socket: done with
 
 
 class TimerSelectable(Selectable):

@@ -259,6 +259,19 @@ def test_connect_failure_raises(run):
     run(main())
 
 
+def test_failed_connects_leave_no_descriptor_behind(run):
+    # an application's own failover loop retries for as long as a cluster is down: each failed attempt
+    # used to keep its container's epoll and eventfd open, until the process ran out of descriptors
+    async def main():
+        port = support.free_port()
+        before = len(os.listdir("/proc/self/fd"))
+        for _ in range(150):
+            with pytest.raises(aio.ConnectionClosed):
+                await aio.connect(f"127.0.0.1:{port}")
+        return len(os.listdir("/proc/self/fd")) - before
+    assert run(main()) < 10
+
+
 def test_connect_options_reach_the_peer(run):
     async def main():
         port = support.free_port()

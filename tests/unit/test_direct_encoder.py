@@ -84,7 +84,8 @@ ELEMENTS = {
     Data.LONG: any_int, Data.TIMESTAMP: st.one_of(any_int.map(timestamp), any_int),
     Data.FLOAT: st.floats(width=32, allow_nan=False).map(float32), Data.DOUBLE: st.floats(allow_nan=False),
     Data.CHAR: st.characters().map(char), Data.DECIMAL32: st.integers(0, 2**32 - 1).map(decimal32),
-    Data.DECIMAL64: st.integers(0, 2**64 - 1).map(decimal64), Data.DECIMAL128: st.binary(min_size=16, max_size=16).map(decimal128),
+    Data.DECIMAL64: st.integers(0, 2**64 - 1).map(decimal64),
+    Data.DECIMAL128: st.binary(min_size=16, max_size=16).map(decimal128),
     Data.UUID: st.uuids(), Data.BINARY: st.binary(max_size=300), Data.STRING: st.one_of(text, text.map(symbol)),
     Data.SYMBOL: st.one_of(text.map(symbol), text, st.binary(max_size=20)),
 }
@@ -96,8 +97,10 @@ def _arrays(inner):
         lambda t: st.tuples(descriptors, st.just(t), st.lists(ELEMENTS[t], max_size=5)))
     compound_arrays = st.one_of(
         st.tuples(descriptors, st.just(Data.LIST), st.lists(st.lists(inner, max_size=3), max_size=3)),
-        st.tuples(descriptors, st.just(Data.MAP), st.lists(st.dictionaries(text.map(symbol), inner, max_size=3), max_size=3)),
-        st.tuples(descriptors.map(lambda d: UNDESCRIBED if d is UNDESCRIBED else Described(d, None)), st.just(Data.ARRAY),
+        st.tuples(descriptors, st.just(Data.MAP),
+                  st.lists(st.dictionaries(text.map(symbol), inner, max_size=3), max_size=3)),
+        st.tuples(descriptors.map(lambda d: UNDESCRIBED if d is UNDESCRIBED else Described(d, None)),
+                  st.just(Data.ARRAY),
                   st.lists(scalar_arrays.map(lambda a: Array(a[0], a[1], *a[2])), max_size=3)),
     )
     return st.one_of(scalar_arrays, compound_arrays).map(lambda a: Array(a[0], a[1], *a[2]))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any, AsyncIterator, Callable, Deque, Dict, List, Optional, Set, Type, Union
+from typing import Any, AsyncIterator, Callable, Deque, Dict, List, Optional, Set, Union
 
 from proton import Condition, Disposition, Link, Message, _cproton
 from proton.handlers import IOHandler, MessagingHandler, TransactionHandler
@@ -149,6 +149,7 @@ class _LoopBridge:
                 self._unwatch(fd)
             if self.container is not None:
                 self.container.stop()
+                self.container._release_loop()      # its own epoll and eventfd, which this loop never used
             self.finished.set_result(None)
 
 

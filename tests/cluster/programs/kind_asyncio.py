@@ -3,11 +3,11 @@
 """Client kind "asyncio": cyproton.aio (cyproton only: python-qpid-proton has no asyncio API).
 
 A connection that fails wakes every waiter with ConnectionClosed, so failover is the application's loop, as with
-the blocking kind: connect to the nodes in order (each failure in a row starts one node further on), open the
-link, and carry on. The producer keeps up to ``--window`` sends in flight (``send_nowait`` futures); when the
-connection drops, every message whose future had no outcome yet is in doubt and is sent again on the next
-connection (a message the broker did have comes out twice at the consumer). Heartbeats (``heartbeat=``) turn a
-node that hangs into a ConnectionClosed.
+the blocking kind: after a failure try the nodes in order again (the first that answers), open the link, and
+carry on. The producer keeps up to ``--window`` sends in flight
+(``send_nowait`` futures); when the connection drops, every message whose future had no outcome yet is in doubt
+and is sent again on the next connection (a message the broker did have comes out twice at the consumer).
+Heartbeats (``heartbeat=``) turn a node that hangs into a ConnectionClosed.
 """
 
 import asyncio
@@ -18,7 +18,7 @@ from proton import ProtonException
 from cyproton import aio
 
 from client import message, node_of, seq_of
-from record import give_up_requested, load_expected, stop_requested
+from record import Completion, give_up_requested, stop_requested
 
 
 class _Failover:
@@ -27,7 +27,8 @@ class _Failover:
     def __init__(self, args, rec):
         self.args = args
         self.rec = rec
-        self.failures = 0
+        self.failures = 0       # in a row, for the delay before the next attempt
+        self.at = 0             # the node to try next: the first after a failure, the next after a refusal
         self.conn = None
         self.deadline = time.monotonic() + args.timeout
 
@@ -37,7 +38,7 @@ class _Failover:
     async def connect(self):
         urls = self.args.url_list
         while not self.expired():
-            url = urls[self.failures % len(urls)]
+            url = urls[self.at % len(urls)]
             try:
                 self.conn = await asyncio.wait_for(aio.connect(url, heartbeat=self.args.heartbeat),
                                                    self.args.op_timeout)
@@ -47,6 +48,7 @@ class _Failover:
             except (ProtonException, asyncio.TimeoutError) as e:
                 self.rec.error("connect %s: %s: %s" % (url, type(e).__name__, e))
                 self.failures += 1
+                self.at += 1
                 await asyncio.sleep(min(self.args.max_delay, 0.01 * 2 ** min(self.failures, 10)))
         return None
 
@@ -55,6 +57,7 @@ class _Failover:
         self.rec.closed(error)
         await self.drop()
         self.failures += 1
+        self.at = 0
 
     async def drop(self):
         conn, self.conn = self.conn, None
@@ -86,8 +89,13 @@ async def _produce(args, rec):
                         seq = again.pop(0)
                     else:
                         seq, next_seq = next_seq, next_seq + 1
+                    try:
+                        future = sender.send_nowait(message(args, seq))
+                    except ProtonException:
+                        again.insert(0, seq)            # the link had already gone: not sent at all
+                        raise
                     rec.sent += 1
-                    in_flight[sender.send_nowait(message(args, seq))] = seq
+                    in_flight[future] = seq
                     if interval:
                         await asyncio.sleep(interval)
                 if not in_flight:
@@ -105,6 +113,7 @@ async def _produce(args, rec):
                     elif isinstance(error, aio.DeliveryRejected):
                         rec.rejected += 1
                     else:
+                        in_flight[future] = seq         # in doubt with the others: sent again
                         raise error
             if not in_flight:
                 await session.drop()
@@ -124,20 +133,12 @@ async def _produce(args, rec):
 
 async def _consume(args, rec):
     session = _Failover(args, rec)
-    missing = None
-    complete_at = None
+    completion = Completion(args, rec)
     receiver = None
     while not session.expired():
-        if missing is None:
-            expected = load_expected(args)
-            if expected is not None:
-                missing = expected - set(rec.received)
-        if missing is not None and not missing:
-            now = time.monotonic()
-            complete_at = complete_at or now
-            if now - complete_at >= args.linger:
-                await session.drop()
-                return False
+        if completion.done():
+            await session.drop()
+            return False
         try:
             if session.conn is None or session.conn.closed:
                 receiver = None
@@ -155,9 +156,7 @@ async def _consume(args, rec):
             if seq is None:
                 rec.foreign += 1
             else:
-                rec.receive(seq)
-                if missing is not None:
-                    missing.discard(seq)
+                completion.received(seq)
             delivery.accept()
         except (ProtonException, asyncio.TimeoutError) as e:
             receiver = None

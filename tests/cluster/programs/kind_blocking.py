@@ -15,7 +15,7 @@ from proton.reactor import AtLeastOnce
 from proton.utils import BlockingConnection, LinkDetached, SendException
 
 from client import backoff, message, node_of, seq_of
-from record import give_up_requested, load_expected, stop_requested
+from record import Completion, give_up_requested, stop_requested
 
 
 class _Session:
@@ -110,19 +110,11 @@ def produce(args, rec):
 
 def consume(args, rec):
     session = _Session(args, rec)
-    missing = None
-    complete_at = None
+    completion = Completion(args, rec)
     while not session.expired():
-        if missing is None:
-            expected = load_expected(args)
-            if expected is not None:
-                missing = expected - set(rec.received)
-        if missing is not None and not missing:
-            now = time.monotonic()
-            complete_at = complete_at or now
-            if now - complete_at >= args.linger:
-                session.close()
-                return False
+        if completion.done():
+            session.close()
+            return False
         try:
             session.ensure(lambda conn: conn.create_receiver(args.address, credit=args.prefetch))
             try:
@@ -134,9 +126,7 @@ def consume(args, rec):
             if seq is None:
                 rec.foreign += 1
             else:
-                rec.receive(seq)
-                if missing is not None:
-                    missing.discard(seq)
+                completion.received(seq)
             session.link.accept()
         except _LOST as e:
             session.failed(e)

@@ -133,3 +133,29 @@ def load_expected(args):
         return None
     with open(args.expect) as f:
         return set(expand(json.load(f)["accepted"]))
+
+
+class Completion:
+    """When a consumer that takes one message at a time is done: every seq its producer saw accepted has
+    arrived, and ``--linger`` seconds have passed since (duplicates that come late are counted too)."""
+
+    def __init__(self, args, recorder):
+        self.args, self.rec = args, recorder
+        self.missing = None         # the expected seqs not received yet, once the producer's list is there
+        self.complete_at = None
+
+    def received(self, seq):
+        self.rec.receive(seq)
+        if self.missing is not None:
+            self.missing.discard(seq)
+
+    def done(self):
+        if self.missing is None:
+            expected = load_expected(self.args)
+            if expected is not None:
+                self.missing = expected - set(self.rec.received)
+        if self.missing is None or self.missing:
+            return False
+        now = time.monotonic()
+        self.complete_at = self.complete_at or now
+        return now - self.complete_at >= self.args.linger

@@ -21,21 +21,6 @@ import common
 import messages
 
 
-def _connect_options(args):
-    options = {"properties": common.props(args.conn_props)}
-    if args.container_id:
-        options["container_id"] = args.container_id
-    if args.mechs:
-        options["allowed_mechs"] = args.mechs
-        options["allow_insecure_mechs"] = True
-    if args.user:
-        options["user"], options["password"] = args.user, args.password
-    domain = common.ssl_domain(args, common.SSLDomain.MODE_CLIENT)
-    if domain is not None:
-        options["ssl_domain"] = domain
-    return options
-
-
 async def send(conn, args, summary):
     sender = await conn.open_sender(args.address, name=args.link_name, settled=args.mode == "at-most-once")
     window = asyncio.Semaphore(args.in_flight)
@@ -91,7 +76,7 @@ async def recv(conn, args, summary):
 
 async def main(args, summary):
     started = time.monotonic()
-    conn = await aio.connect(args.url, **_connect_options(args))
+    conn = await aio.connect(args.url, **common.connect_options(args))
     summary["remote_container"] = conn.proton_connection.remote_container
     try:
         await asyncio.wait_for((send if args.op == "send" else recv)(conn, args, summary), args.timeout)

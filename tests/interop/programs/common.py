@@ -125,9 +125,9 @@ def ssl_domain(args, mode):
     return domain
 
 
-def connect(container, args, handler=None):
-    """Container.connect with the options given; no reconnect, so a failure ends the run."""
-    kwargs = {"reconnect": False, "properties": props(args.conn_props)}
+def connect_options(args):
+    """The keywords of Container.connect (and cyproton.aio.connect) that the command line asks for."""
+    kwargs = {"properties": props(args.conn_props), "ssl_domain": ssl_domain(args, SSLDomain.MODE_CLIENT)}
     if args.container_id:
         kwargs["container_id"] = args.container_id
     if args.mechs:
@@ -135,8 +135,12 @@ def connect(container, args, handler=None):
         kwargs["allow_insecure_mechs"] = True
     if args.user:
         kwargs["user"], kwargs["password"] = args.user, args.password
-    return container.connect(args.url, ssl_domain=ssl_domain(args, SSLDomain.MODE_CLIENT), handler=handler,
-                             **kwargs)
+    return kwargs
+
+
+def connect(container, args, handler=None):
+    """Container.connect with the options given; no reconnect, so a failure ends the run."""
+    return container.connect(args.url, handler=handler, reconnect=False, **connect_options(args))
 
 
 class Timeout:
