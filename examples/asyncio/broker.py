@@ -16,16 +16,18 @@ then, e.g., the simple_send.py and simple_recv.py examples against amqp://127.0.
 import argparse
 import asyncio
 import collections
+import functools
 import sys
+from typing import Any
 
-from proton import ProtonException
+from proton import Message, ProtonException
 
 from cyproton import aio
 
 
 class Broker:
     def __init__(self, in_flight: int) -> None:
-        self.queues: "collections.defaultdict[str, asyncio.Queue]" = collections.defaultdict(asyncio.Queue)
+        self.queues: "collections.defaultdict[str, asyncio.Queue[Message]]" = collections.defaultdict(asyncio.Queue)
         self.in_flight = in_flight
 
     async def serve(self, conn: aio.Connection) -> None:
@@ -38,7 +40,7 @@ class Broker:
                 asyncio.ensure_future(self.forward(link, queue))
 
     @staticmethod
-    async def store(link: aio.Receiver, queue: asyncio.Queue) -> None:
+    async def store(link: aio.Receiver, queue: "asyncio.Queue[Message]") -> None:
         try:
             async for delivery in link:
                 queue.put_nowait(delivery.message)
@@ -46,10 +48,10 @@ class Broker:
         except ProtonException:
             pass        # the link or its connection ended
 
-    async def forward(self, link: aio.Sender, queue: asyncio.Queue) -> None:
+    async def forward(self, link: aio.Sender, queue: "asyncio.Queue[Message]") -> None:
         window = asyncio.Semaphore(self.in_flight)
 
-        def settled(outcome: "asyncio.Future[object]", message: object) -> None:
+        def settled(message: Message, outcome: "asyncio.Future[Any]") -> None:
             window.release()
             failure = None if outcome.cancelled() else outcome.exception()
             if outcome.cancelled() or (failure is not None and not isinstance(failure, aio.DeliveryRejected)):
@@ -63,7 +65,7 @@ class Broker:
             except ProtonException:             # the consumer has gone: the message stays
                 queue.put_nowait(message)
                 return
-            outcome.add_done_callback(lambda done, message=message: settled(done, message))
+            outcome.add_done_callback(functools.partial(settled, message))
 
 
 async def main(args: argparse.Namespace) -> None:
