@@ -63,7 +63,7 @@ export RABBITMQ_PID_FILE=$NODE_DIR/beam.pid
 export RABBITMQ_DIST_PORT=$DIST_PORT
 export ERL_EPMD_ADDRESS=127.0.0.1
 export ERL_EPMD_PORT=$EPMD_PORT
-export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} -kernel net_ticktime 4"
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 ctl() { /usr/lib/rabbitmq/bin/rabbitmqctl -n $NODE "\$@"; }
 EOF
 }
