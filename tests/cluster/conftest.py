@@ -9,8 +9,8 @@ stopped by PID at the end. At the end the tier prints one line per scenario, cli
 
 Interpreters (as in tests/interop): ``CYPROTON_OURS_PYTHON`` (default ``.venv/bin/python``; the tier's own
 ``PYTHONPATH`` is passed on, so ``PYTHONPATH=src`` runs a development build) and ``CYPROTON_REF_PYTHON`` (default
-``.venv-ref/bin/python``, run with ``-I``). ``CYPROTON_CLUSTER_KINDS`` (default ``handler,blocking``;
-``asyncio``, cyproton's alone, is one more) picks the client kinds; counts and times: ``CYPROTON_CLUSTER_KILLS`` (10),
+``.venv-ref/bin/python``, run with ``-I``). ``CYPROTON_CLUSTER_KINDS`` (default ``handler,blocking,asyncio``;
+``asyncio`` is cyproton's alone) picks the client kinds; counts and times: ``CYPROTON_CLUSTER_KILLS`` (10),
 ``CYPROTON_CLUSTER_PAUSES`` (2), ``CYPROTON_CLUSTER_OUTAGES`` (1), ``CYPROTON_CLUSTER_DOWN`` (seconds the whole
 cluster stays down, 6).
 ``CYPROTON_CLUSTER_RATE`` (messages per second each producer offers, 200).
@@ -73,7 +73,7 @@ def pythons():
 def settings(pythons):
     env = os.environ.get
     return {
-        "kinds": [k for k in env("CYPROTON_CLUSTER_KINDS", "handler,blocking").split(",") if k],
+        "kinds": [k for k in env("CYPROTON_CLUSTER_KINDS", "handler,blocking,asyncio").split(",") if k],
         "kills": int(env("CYPROTON_CLUSTER_KILLS", "10")),
         "pauses": int(env("CYPROTON_CLUSTER_PAUSES", "2")),
         "outages": int(env("CYPROTON_CLUSTER_OUTAGES", "1")),
