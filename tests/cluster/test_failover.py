@@ -17,14 +17,7 @@ import harness
 pytestmark = pytest.mark.cluster
 
 
-# A paused quorum-queue leader stalls its queue until Erlang's net_ticktime (60 s by default) gives it up: that is
-# the broker's recovery, not the client's, so the queues' leaders sit on harness.LEADER_NODE and PauseNode pauses
-# the clients' nodes around it (shortening net_ticktime to 4 s kept the whole-cluster restart of cluster-down from
-# getting its quorum queues back, for both libraries).
-_CASES = [pytest.param(s, id=s.name) for s in harness.SCENARIOS]
-
-
-@pytest.mark.parametrize("scenario_class", _CASES)
+@pytest.mark.parametrize("scenario_class", harness.SCENARIOS, ids=[s.name for s in harness.SCENARIOS])
 def test_failover(scenario_class, cluster, pythons, settings, record_rows, tmp_path):
     rows, scenario = harness.run_scenario(cluster, scenario_class, str(tmp_path), pythons, settings["kinds"],
                                           settings)
