@@ -560,9 +560,7 @@ cdef int dispatch_to(object handler, CEvent ev, object name) except -1:
     if isinstance(handler, CFastHandler) and (<CFastHandler>handler).handle_fast(ev):
         return 0
     call_method(handler, name, ev)
-    inst = instance_dict(handler)
-    found = PyDict_GetItemWithError(inst, _HANDLERS) if inst is not None else NULL
-    children = <object>found if found != NULL else getattr(handler, _HANDLERS, None)
+    children = child_handlers(handler)
     if children:
         for child in children:
             if child is not None:
@@ -578,14 +576,26 @@ cdef int dispatch_children(object handler, CEvent ev, object etype) except -1:
         name = CORE_METHODS[ev._number]
     if name is None:
         name = etype.method
-    inst = instance_dict(handler)
-    found = PyDict_GetItemWithError(inst, _HANDLERS) if inst is not None else NULL
-    children = <object>found if found != NULL else getattr(handler, _HANDLERS, None)
+    children = child_handlers(handler)
     if children:
         for child in children:
             if child is not None:
                 dispatch_to(child, ev, name)
     return 0
+
+
+cdef object child_handlers(object handler):
+    """``handler.handlers``, or None. The class's answer is cached as its methods are (a getattr
+    that fails costs an AttributeError, and most handlers of a program have no children)."""
+    cdef PyObject *found
+    cdef PyObject *func
+    inst = instance_dict(handler)
+    found = PyDict_GetItemWithError(inst, _HANDLERS) if inst is not None else NULL
+    if found != NULL:
+        return <object>found
+    if method_lookup(handler, None, _HANDLERS, &func) == M_NONE:
+        return None
+    return getattr(handler, _HANDLERS, None)
 
 
 def _assign_event(CEvent ev, str name, value):

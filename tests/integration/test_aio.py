@@ -19,6 +19,7 @@ if not support.CYPROTON:   # the reference run (tests/test_reference_run.py): cy
     pytest.skip("cyproton.aio is cyproton's own API", allow_module_level=True)
 
 from cyproton import aio  # noqa: E402
+from cyproton.aio import _api as aio_api  # noqa: E402
 from cyproton.broker import Broker  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -198,6 +199,90 @@ def test_peer_close_wakes_every_waiter(run):
     assert isinstance(closed, ConnectionException)
     assert all(isinstance(r, aio.ConnectionClosed) for r in results), results
     assert any(r.condition is not None and r.condition.name == "test:bye" for r in results + [closed])
+
+
+def test_a_task_that_never_waits_still_has_its_frames_written(run):
+    """send_nowait in a loop that never awaits: every FLUSH_EVERY sends the container is processed
+    at once, so the transfers are on the wire before the task gives the loop a turn."""
+    count = 3 * aio_api.FLUSH_EVERY
+
+    async def main(url):
+        async with await aio.connect(url) as conn:
+            sender = await conn.open_sender("flushed")
+            while sender.credit < count:            # the broker's window
+                await asyncio.sleep(0.01)
+            transport = conn.proton_connection.transport
+            before = transport.frames_output
+            futures = [sender.send_nowait(Message(body=i)) for i in range(count)]
+            written = transport.frames_output - before      # no await since the first send
+            await asyncio.gather(*futures)
+            return written
+    with Broker(address="127.0.0.1:0", credit_window=2 * count) as broker:
+        assert run(main(broker.url)) >= 2 * aio_api.FLUSH_EVERY
+
+
+def test_an_outcome_is_given_once(run, broker):
+    async def main():
+        async with await aio.connect(broker.url) as conn:
+            sender = await conn.open_sender("once")
+            await asyncio.gather(*[sender.send(Message(body=i)) for i in range(2)])
+            receiver = await conn.open_receiver("once", credit=1)
+            first = await receiver.receive(timeout=5)
+            assert not first.settled
+            first.accept()
+            assert first.settled
+            first.release()                 # too late: nothing more is sent
+            first.reject(Condition("test:late", "too late"))
+            second = await receiver.receive(timeout=5)
+            second.release()                # back to the queue: delivered again
+            again = await receiver.receive(timeout=5)
+            again.accept()
+            await receiver.close()
+            # the accepted one is gone for good: a new receiver finds nothing
+            receiver = await conn.open_receiver("once", credit=5)
+            with pytest.raises(asyncio.TimeoutError):
+                await receiver.receive(timeout=0.3)
+            return first.message.body, second.message.body, again.message.body
+    assert run(main()) == (0, 1, 1)
+
+
+def test_undecodable_bytes_are_rejected_and_the_link_goes_on(run):
+    """Bytes that are not a message, sent to an aio server: rejected with amqp:decode-error (the
+    application never sees them), and the next message arrives as usual."""
+    async def serve(server, got):
+        conn = await server.accept()
+        async for link in conn.incoming_links(credit=5):
+            if isinstance(link, aio.Receiver):
+                async for delivery in link:
+                    got.append(delivery.message.body)
+                    delivery.accept()
+
+    async def main():
+        port = support.free_port()
+        server = await aio.listen(f"127.0.0.1:{port}")
+        got = []
+        serving = asyncio.ensure_future(serve(server, got))
+        try:
+            async with await aio.connect(f"127.0.0.1:{port}") as conn:
+                sender = await conn.open_sender("raw")
+                link = sender.proton_link
+                raw = link.delivery("raw-1")
+                link.send(b"\x00\x53\x77\xa1\xff")           # a value section cut short
+                link.advance()
+                conn._core.bridge.kick()
+                for _ in range(500):
+                    if raw.remote_state is not None and raw.remote_state != 0:
+                        break
+                    await asyncio.sleep(0.01)
+                assert await sender.send(Message(body="fine")) == Disposition.ACCEPTED
+                return raw.remote_state, raw.remote.condition, got
+        finally:
+            serving.cancel()
+            await server.close()
+    state, condition, got = run(main())
+    assert state == Disposition.REJECTED
+    assert condition is not None and condition.name == "amqp:decode-error"
+    assert got == ["fine"]
 
 
 def test_cancelled_waiter_leaves_connection_usable(run, broker):

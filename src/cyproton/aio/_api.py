@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import Any, AsyncIterator, Callable, Deque, Dict, List, Optional, Set, Union
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Deque, Dict, List, Optional, Set, Union
 
 from proton import Condition, Disposition, Link, Message, _cproton
-from proton.handlers import IOHandler, MessagingHandler, TransactionHandler
+from proton.handlers import (
+    IncomingMessageHandler, IOHandler, MessagingHandler, OutgoingMessageHandler, TransactionHandler,
+)
 from proton.reactor import Container
 
 from ._errors import (
@@ -30,6 +32,9 @@ from ._errors import (
 )
 
 Event = Any
+
+#: how many kicks (sends, settlements) a task may make before the container is processed at once
+FLUSH_EVERY = 256
 
 
 class _LoopBridge:
@@ -45,6 +50,8 @@ class _LoopBridge:
         self.writers: Set[int] = set()
         self.finished: asyncio.Future[None] = loop.create_future()
         self._kicked = False
+        self._ops = 0               # kicks since the last pump
+        self._pumping = False
 
     # -- container events ------------------------------------------------------------------------
     def on_reactor_init(self, event: Event) -> None:
@@ -130,16 +137,33 @@ class _LoopBridge:
 
     def pump(self) -> None:
         self._kicked = False
+        self._ops = 0
         container = self.container
-        if container is None or self.finished.done():
+        if container is None or self.finished.done() or self._pumping:
             return
-        container.process()
+        self._pumping = True
+        try:
+            container.process()
+            # write now what is ready to go, rather than on the loop's next turn
+            eager = [s for fd, s in self.watched.items() if fd in self.writers and not s.is_terminal
+                     and not getattr(getattr(s, "_delegate", None), "is_connecting", True)]
+            if eager:
+                for selectable in eager:
+                    selectable.writable()
+                container.process()
+        finally:
+            self._pumping = False
         if not container.quiesced:
             self.kick()
 
     def kick(self) -> None:
-        """Process the container again soon (after a change made outside an event)."""
-        if not self._kicked:
+        """Process the container again soon (after a change made outside an event); every
+        FLUSH_EVERY kicks without a turn of the loop, at once (so that a task that goes on sending
+        or accepting without waiting still has its frames go out as it works)."""
+        self._ops += 1
+        if self._ops >= FLUSH_EVERY and not self._pumping:
+            self.pump()
+        elif not self._kicked:
             self._kicked = True
             self.loop.call_soon(self.pump)
 
@@ -164,6 +188,11 @@ class _Core(MessagingHandler):
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__(prefetch=0, auto_accept=False, auto_settle=True, peer_close_is_error=False)
+        # deliveries and flow of the aio links in C, ahead of the incoming and outgoing handlers
+        # (which it calls for everything else)
+        incoming, outgoing = self.handlers[-2:]
+        assert isinstance(incoming, IncomingMessageHandler) and isinstance(outgoing, OutgoingMessageHandler)
+        self.handlers[-2:] = [_cproton.AioFastPath(incoming, outgoing)]
         self.loop = loop
         self.bridge = _LoopBridge(loop)
         self.connections: Dict[Any, Connection] = {}
@@ -305,11 +334,8 @@ class _Core(MessagingHandler):
     # the outcome of a delivery: resolved in C (cython/aio.pyx), from the state the Sender keeps in its link
     on_accepted = on_rejected = on_released = on_settled = _cproton._aio_outcome
 
-    # -- receiving -------------------------------------------------------------------------------
-    def on_message(self, event: Event) -> None:
-        obj = self.links.get(event.link)
-        if isinstance(obj, Receiver):
-            obj._arrived(Delivery(obj, event.delivery, event.message))
+    # -- receiving: the message becomes a Delivery for its Receiver, in C (cython/aio.pyx) ---------
+    on_message = _cproton._aio_message
 
 
 class _Queue:
@@ -461,9 +487,9 @@ class Connection:
             except ConnectionClosed:
                 return
             if isinstance(link, Receiver):
-                link._window = credit
-                link._flow_to_window()
-                self._core.bridge.kick()
+                link._state.window = credit
+                if link._flow_to_window():
+                    self._core.bridge.kick()
             yield link
 
     async def close(self, condition: Optional[Condition] = None) -> None:
@@ -538,20 +564,15 @@ class Sender(_Link):
         super().__init__(conn, link)
         self._pending: Deque[tuple[Message, asyncio.Future[Any]]] = collections.deque()
         # what waits for credit and what waits for an outcome, handled in C (cython/aio.pyx)
-        self._state = _cproton.AioSendState(link, self._pending, settled, Disposition.ACCEPTED, _failure)
+        self._state = _cproton.AioSendState(link, self._pending, settled, Disposition.ACCEPTED, _failure,
+                                            self._loop, self._kick)
 
-    def send_nowait(self, message: Message) -> asyncio.Future[Any]:
-        """Queue ``message``; the future gets the outcome (:data:`proton.Disposition.ACCEPTED`,
-        or ``None`` when presettled) or fails with a :class:`DeliveryFailed` subclass."""
-        if self._error is not None:
-            raise self._error
-        if not isinstance(message, Message):
-            raise TypeError("send_nowait() takes a proton.Message, not %s" % type(message).__name__)
-        future: asyncio.Future[Any] = self._loop.create_future()
-        self._pending.append((message, future))
-        self._state.pour(self._link)
-        self._kick()
-        return future
+    if TYPE_CHECKING:
+        def send_nowait(self, message: Message) -> asyncio.Future[Any]:
+            """Queue ``message``; the future gets the outcome (:data:`proton.Disposition.ACCEPTED`,
+            or ``None`` when presettled) or fails with a :class:`DeliveryFailed` subclass."""
+    else:
+        send_nowait = _cproton._aio_send_nowait     # in C: queue, send as credit allows, kick
 
     async def send(self, message: Message) -> Any:
         """Send ``message`` and wait for the peer's outcome (see :meth:`send_nowait`)."""
@@ -585,39 +606,44 @@ def _failure(delivery: Any) -> DeliveryFailed:
     return DeliveryReleased("message released by the peer", state, None)
 
 
-class Delivery:
-    """A message that arrived, and what to tell the sender about it."""
+class Delivery(_cproton.AioDelivery):
+    """A message that arrived, and what to tell the sender about it (made by the receiver).
 
-    def __init__(self, receiver: Receiver, delivery: Any, message: Message) -> None:
-        self._receiver = receiver
-        self._delivery = delivery
+    :attr:`message`, :attr:`settled`, :meth:`accept` and :meth:`release` are in C
+    (cython/aio.pyx); the outcome is given once: a second call does nothing.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
         #: the message
-        self.message = message
+        message: Message
+        #: the engine's delivery
+        _delivery: Any
 
-    @property
-    def settled(self) -> bool:
-        return self._delivery.settled  # type: ignore[no-any-return]
+        @property
+        def settled(self) -> bool:
+            """Whether the peer has settled it or this end has given its outcome."""
 
-    def _settle(self, state: Any) -> None:
-        delivery = self._delivery
-        if not delivery.settled:
-            delivery.update(state)
-            delivery.settle()
-            self._receiver._kick()
+        def _settle(self, state: Any) -> None: ...
 
-    def accept(self) -> None:
-        self._settle(Disposition.ACCEPTED)
+        def accept(self) -> None:
+            """Accept the message and settle."""
+
+        def release(self) -> None:
+            """Give the message back unprocessed and settle."""
 
     def reject(self, condition: Optional[Condition] = None) -> None:
-        if condition is not None:
+        """Reject the message (with ``condition`` saying why) and settle."""
+        if condition is not None and not self.settled:
             self._delivery.local.condition = condition
         self._settle(Disposition.REJECTED)
 
-    def release(self) -> None:
-        self._settle(Disposition.RELEASED)
-
     def modify(self, delivery_failed: bool = True, undeliverable: bool = False,
                annotations: Optional[Dict[Any, Any]] = None) -> None:
+        """Give the message back modified (failed, undeliverable, annotations) and settle."""
+        if self.settled:
+            return
         local = self._delivery.local
         local.failed = delivery_failed
         local.undeliverable = undeliverable
@@ -636,27 +662,24 @@ class Receiver(_Link):
 
     def __init__(self, conn: Connection, link: Any, credit: int = 10) -> None:
         super().__init__(conn, link)
-        self._window = credit
         self._queue = _Queue(self._loop)
-        self._drained: Optional[asyncio.Future[None]] = None
-        self._route: Optional[Callable[[Delivery], None]] = None    # a Requester takes the deliveries
+        # arrivals, the credit window, a drain and a Requester's route, handled in C (cython/aio.pyx)
+        self._state = _cproton.AioReceiveState(link, self._queue, credit, self._kick, Delivery)
 
-    def _flow_to_window(self) -> None:
-        if self._window <= 0 or self._error is not None:
-            return
-        outstanding = self._link.credit + len(self._queue.items)
-        if outstanding <= self._window // 2:
-            self._link.flow(self._window - outstanding)
+    @property
+    def _route(self) -> Optional[Callable[[Delivery], None]]:
+        """A Requester's: it takes every delivery instead of the queue."""
+        return self._state.route  # type: ignore[no-any-return]
 
-    def _arrived(self, delivery: Delivery) -> None:
-        if self._route is not None:
-            self._route(delivery)
-        else:
-            self._queue._put(delivery)
-        self._flowed()
+    @_route.setter
+    def _route(self, route: Optional[Callable[[Delivery], None]]) -> None:
+        self._state.route = route
+
+    def _flow_to_window(self) -> bool:
+        return self._error is None and bool(self._state.flow_to_window(self._link))
 
     def _flowed(self) -> None:
-        drained = self._drained
+        drained = self._state.drained
         if drained is not None and not drained.done() and self._link.credit == 0:
             drained.set_result(None)
 
@@ -668,15 +691,17 @@ class Receiver(_Link):
             if isinstance(owner, Requester):
                 for future in owner._waiting.values():
                     _fail(future, self._error or error)
-        if self._drained is not None:
-            _fail(self._drained, self._error or error)
+        if self._state.drained is not None:
+            _fail(self._state.drained, self._error or error)
+        self._state.detach(self._link)
 
     async def receive(self, timeout: Optional[float] = None) -> Delivery:
         """The next delivery; :class:`asyncio.TimeoutError` after ``timeout`` seconds."""
-        items = self._queue.items
-        delivery: Delivery = items.popleft() if items else await self._queue.get(timeout)
-        self._flow_to_window()
-        self._kick()
+        delivery: Optional[Delivery] = self._state.take(self._link)
+        if delivery is None:
+            delivery = await self._queue.get(timeout)
+            if self._flow_to_window():
+                self._kick()
         return delivery
 
     def flow(self, credit: int) -> None:
@@ -688,12 +713,13 @@ class Receiver(_Link):
     async def drain(self, timeout: Optional[float] = None) -> None:
         """Ask the peer to use up or give back the credit it has; return when none is left."""
         self._check()
-        self._drained = self._loop.create_future()
+        drained: asyncio.Future[None] = self._loop.create_future()
+        self._state.drained = drained
         self._link.drain(0)
         self._conn._core.bridge.kick()
         if self._link.credit == 0:
-            self._drained.set_result(None)
-        await asyncio.wait_for(asyncio.shield(self._drained), timeout)
+            drained.set_result(None)
+        await asyncio.wait_for(asyncio.shield(drained), timeout)
 
     @property
     def credit(self) -> int:
@@ -702,13 +728,12 @@ class Receiver(_Link):
     def __aiter__(self) -> Receiver:
         return self
 
-    async def __anext__(self) -> Delivery:
-        items = self._queue.items
-        if items:               # what has arrived, without a coroutine per message
-            delivery: Delivery = items.popleft()
-            self._flow_to_window()
-            self._kick()
-            return delivery
+    if TYPE_CHECKING:
+        def __anext__(self) -> Awaitable[Delivery]: ...
+    else:
+        __anext__ = _cproton._aio_anext     # in C: what has arrived, at once; else _anext_wait()
+
+    async def _anext_wait(self) -> Delivery:
         try:
             return await self.receive()
         except (LinkClosed, ConnectionClosed):
