@@ -285,6 +285,29 @@ def test_undecodable_bytes_are_rejected_and_the_link_goes_on(run):
     assert got == ["fine"]
 
 
+def test_connections_leave_no_container_behind(run, broker):
+    """Each connect runs a container of its own: once the connection has ended (or never opened),
+    nothing keeps it alive (the engine's tie from a transport to its socket is cut)."""
+    import gc
+    from proton.reactor import Container
+
+    def containers():
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, Container))
+
+    async def main():
+        for _ in range(3):
+            with pytest.raises(aio.ConnectionClosed):
+                await aio.connect(f"127.0.0.1:{support.free_port()}")
+        for _ in range(3):
+            async with await aio.connect(broker.url) as conn:
+                sender = await conn.open_sender("no-leak")
+                await sender.send(Message(body="x"))
+    before = containers()
+    run(main())
+    assert containers() == before
+
+
 def test_cancelled_waiter_leaves_connection_usable(run, broker):
     async def main():
         async with await aio.connect(broker.url) as conn:

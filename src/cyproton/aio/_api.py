@@ -49,6 +49,9 @@ class _LoopBridge:
         self.readers: Set[int] = set()
         self.writers: Set[int] = set()
         self.finished: asyncio.Future[None] = loop.create_future()
+        # the sockets of the selectables: closed at the end, which also cuts the tie the engine
+        # keeps from a transport to its socket (and so to the container)
+        self.sockets: List[Any] = []
         self._kicked = False
         self._ops = 0               # kicks since the last pump
         self._pumping = False
@@ -71,6 +74,9 @@ class _LoopBridge:
     def on_selectable_init(self, event: Event) -> None:
         selectable = event.context
         self.live += 1
+        sock = getattr(selectable, "_delegate", None)
+        if isinstance(sock, _cproton.SocketConn):
+            self.sockets.append(sock)
         self._watch(selectable)
 
     def on_selectable_updated(self, event: Event) -> None:
@@ -171,9 +177,19 @@ class _LoopBridge:
         if self.live == 0 and not self.finished.done():
             for fd in list(self.watched):
                 self._unwatch(fd)
-            if self.container is not None:
-                self.container.stop()
-                self.container._release_loop()      # its own epoll and eventfd, which this loop never used
+            container, self.container = self.container, None
+            if container is not None:
+                container.stop()
+                # what the end of Container.run() does: pending events, sockets and handlers go,
+                # so that nothing of this connection keeps the container alive
+                container.stop_events()
+                container._shutdown_io()
+                for sock in self.sockets:
+                    sock.close()
+                self.sockets.clear()
+                container._set_global(None, None, container._native_io)
+                container._handler = None
+                container._release_loop()      # its own epoll and eventfd, which this loop never used
             self.finished.set_result(None)
 
 
