@@ -110,10 +110,22 @@ def _aio_send_nowait(sender, message):
     return future
 
 
+cdef object _RESENT_FROM = "resent_from"
+
+
 cdef int resolve_outcome(AioSendState state, pn_delivery_t *d) except -1:
     """Resolve the future of ``d``, which the peer has given an outcome or settled."""
     cdef uint64_t code
     future = state.unsettled.pop(<intptr_t>d, None)
+    if future is None:
+        # sent again after a failover (connect(resend_unsettled=True), proton/_reactor.py): the
+        # future is the first delivery's, which the new one names (and keeps, so its address is
+        # never reused while the entry waits)
+        attrs = record_get(c_delivery.pn_delivery_attachments(d), ATTRS_KEY)
+        if attrs is not None:
+            first = (<dict>attrs).get(_RESENT_FROM)
+            if isinstance(first, CDelivery):
+                future = state.unsettled.pop(<intptr_t>(<CDelivery>first)._dl(), None)
     if future is None or future.done():
         return 0
     code = c_delivery.pn_delivery_remote_state(d)

@@ -308,6 +308,59 @@ def test_connections_leave_no_container_behind(run, broker):
     assert containers() == before
 
 
+async def _hold_then_drop(server, count, got):
+    """The first connection: take ``count`` messages, settle none, drop the socket (no close
+    frame). The next one (the client's reconnect): accept everything, noting the bodies."""
+    first = await server.accept()
+    async for link in first.incoming_links(credit=count):
+        if isinstance(link, aio.Receiver):
+            held = [await link.receive(timeout=5) for _ in range(count)]
+            assert not any(d.settled for d in held)
+            break
+    container = first._core.bridge.container
+    container._close_socket(first.proton_connection.transport)
+    first._core.bridge.kick()
+    second = await server.accept()
+    async for link in second.incoming_links(credit=count):
+        if isinstance(link, aio.Receiver):
+            async for delivery in link:
+                got.append(delivery.message.body)
+                delivery.accept()
+
+
+@pytest.mark.parametrize("resend", [True, False], ids=["resend", "no-resend"])
+def test_reconnect_resends_or_fails_what_was_in_flight(run, resend):
+    """With reconnect, the messages the peer had not settled when the connection dropped are sent
+    again on the next connection and their futures get the outcome from there (aio's default);
+    with resend_unsettled=False their futures fail with ConnectionClosed. Either way, none hangs."""
+    count = 20
+
+    async def main():
+        port = support.free_port()
+        server = await aio.listen(f"127.0.0.1:{port}")
+        got = []
+        serving = asyncio.ensure_future(_hold_then_drop(server, count, got))
+        try:
+            options = {} if resend else {"resend_unsettled": False}
+            async with await aio.connect(f"127.0.0.1:{port}", reconnect=True, **options) as conn:
+                sender = await conn.open_sender("in-flight")
+                futures = [sender.send_nowait(Message(body=i)) for i in range(count)]
+                outcomes = await asyncio.gather(*futures, return_exceptions=True)
+                if not resend:      # the link is back on the new connection: a new message goes through
+                    assert await sender.send(Message(body="after")) == Disposition.ACCEPTED
+                return outcomes, got
+        finally:
+            serving.cancel()
+            await server.close()
+    outcomes, got = run(main())
+    if resend:
+        assert outcomes == [Disposition.ACCEPTED] * count
+        assert sorted(got) == list(range(count))
+    else:
+        assert all(isinstance(o, aio.ConnectionClosed) for o in outcomes), outcomes
+        assert got == ["after"]
+
+
 def test_cancelled_waiter_leaves_connection_usable(run, broker):
     async def main():
         async with await aio.connect(broker.url) as conn:

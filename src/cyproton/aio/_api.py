@@ -19,7 +19,7 @@ from proton import Condition, Disposition, Link, Message, _cproton
 from proton.handlers import (
     IncomingMessageHandler, IOHandler, MessagingHandler, OutgoingMessageHandler, TransactionHandler,
 )
-from proton.reactor import Container
+from proton.reactor import Backoff, Container
 
 from ._errors import (
     ConnectionClosed,
@@ -274,10 +274,14 @@ class _Core(MessagingHandler):
 
     def on_transport_closed(self, event: Event) -> None:
         conn = self._conn(event)
-        if conn is not None:
-            condition = event.transport.condition if event.transport is not None else None
-            conn._ended(ConnectionClosed("connection lost", condition))
-            conn._gone()
+        if conn is None:
+            return
+        condition = event.transport.condition if event.transport is not None else None
+        if self._reconnecting(event):
+            conn._lost(condition)
+            return
+        conn._ended(ConnectionClosed("connection lost", condition))
+        conn._gone()
 
     def on_transport_error(self, event: Event) -> None:
         conn = self._conn(event)
@@ -400,12 +404,13 @@ class Connection:
     """An AMQP connection (from :func:`connect`, or accepted by a :class:`Server`)."""
 
     def __init__(self, core: _Core, connection: Any, server: Optional[Server] = None,
-                 reconnect: bool = False) -> None:
+                 reconnect: bool = False, resend: bool = False) -> None:
         self._core = core
         self._loop = core.loop
         self._connection = connection
         self._server = server
         self._reconnect = reconnect
+        self._resend = resend
         self._closing = False
         self._opened: asyncio.Future[None] = self._loop.create_future()
         self._error: Optional[ConnectionClosed] = None
@@ -437,6 +442,19 @@ class Connection:
         self._incoming.end(self._error)
         for link in list(self._links):
             link._ended(self._error)
+
+    def _lost(self, condition: Optional[Condition]) -> None:
+        """The transport is gone and the container reconnects. With resend_unsettled (aio's default
+        then) what the peer had not settled is sent again and its futures wait for the new
+        outcome; without, they fail now: whether the peer got those messages is unknown."""
+        if self._resend:
+            return
+        error = ConnectionClosed("connection lost before the peer settled the message (it may or may not "
+                                 "have it; reconnecting)", condition)
+        for link in self._links:
+            if isinstance(link, Sender):
+                for future in link._state.take_unsettled():
+                    _fail(future, error)
 
     def _gone(self) -> None:
         if self._server is None:
@@ -928,14 +946,23 @@ async def connect(url: str, **options: Any) -> Connection:
 
     ``options`` are those of :meth:`proton.reactor.Container.connect` (``urls``, ``reconnect``,
     ``ssl_domain``, ``user``, ``password``, ``allowed_mechs``, ``heartbeat``, ``properties``...),
-    but ``reconnect`` is off unless given. Raises :class:`ConnectionClosed` if it cannot connect.
+    but ``reconnect`` is off unless given (``True`` or ``None``: a default :class:`Backoff`). With ``reconnect``, ``resend_unsettled`` is on unless
+    given: what the peer had not settled when the connection was lost is sent again on the next
+    one, and its futures get the outcome from there (at least once); with
+    ``resend_unsettled=False`` they fail with :class:`ConnectionClosed` instead. Raises
+    :class:`ConnectionClosed` if it cannot connect.
     """
     loop = asyncio.get_running_loop()
     core = _Core(loop)
     container = core.make()
     reconnect = options.setdefault("reconnect", False)
+    if reconnect is True or reconnect is None:
+        options["reconnect"] = reconnect = Backoff()       # Container.connect's default plan
+    if reconnect is not False:
+        options.setdefault("resend_unsettled", True)
     connection = container.connect(url, **options)
-    conn = Connection(core, connection, reconnect=bool(reconnect))
+    conn = Connection(core, connection, reconnect=reconnect is not False,
+                      resend=bool(options.get("resend_unsettled")))
     core.connections[connection] = conn
     core.start()
     try:
