@@ -946,10 +946,11 @@ async def connect(url: str, **options: Any) -> Connection:
 
     ``options`` are those of :meth:`proton.reactor.Container.connect` (``urls``, ``reconnect``,
     ``ssl_domain``, ``user``, ``password``, ``allowed_mechs``, ``heartbeat``, ``properties``...),
-    but ``reconnect`` is off unless given (``True`` or ``None``: a default :class:`Backoff`). With ``reconnect``, ``resend_unsettled`` is on unless
-    given: what the peer had not settled when the connection was lost is sent again on the next
-    one, and its futures get the outcome from there (at least once); with
-    ``resend_unsettled=False`` they fail with :class:`ConnectionClosed` instead. Raises
+    but ``reconnect`` is off unless given (``True`` or ``None``: a default :class:`Backoff`).
+    With ``reconnect``, ``resend_unsettled`` is on unless given: what the peer had not settled
+    when the connection was lost is sent again on the next one, and its futures get the outcome
+    from there (at least once); with ``resend_unsettled=False`` they fail with
+    :class:`ConnectionClosed` instead. Raises
     :class:`ConnectionClosed` if it cannot connect.
     """
     loop = asyncio.get_running_loop()
