@@ -308,6 +308,16 @@ def test_asyncio_echo(loop: str) -> None:
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_asyncio_stream(loop: str, broker: Broker) -> None:
+    if loop == "uvloop":
+        pytest.importorskip("uvloop")
+    extra = ["--uvloop"] if loop == "uvloop" else []
+    lines = run(IMPLEMENTATIONS["cyproton"](), os.path.join("asyncio", "stream.py"), "--url", broker.url,
+                "--address", address(), "--count", "3000", "--in-flight", "300", *extra)
+    assert lines == ["3000 of 3000 messages accepted, 3000 distinct received"]
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
 def test_asyncio_broker_serves_both_implementations(loop: str) -> None:
     """The async broker example, with python-qpid-proton's and cyproton's simple_send/simple_recv as its
     clients: every message stored, then every message delivered once, in order."""
