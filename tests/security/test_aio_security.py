@@ -5,10 +5,14 @@
 - the async client against python-qpid-proton 0.40's server (peer_server.py under .venv-ref):
   TLS that checks the server's name, SCRAM and PLAIN through Cyrus, and a wrong password;
 - the async server (``aio.listen(..., ssl_domain=...)``) with python-qpid-proton's client, which
-  checks the server certificate and sends messages through it.
+  checks the server certificate and sends messages through it, and with the sasldb checking the
+  client's password (``aio.listen(..., allowed_mechs=..., sasl_config_path=...)``).
 """
 
 import asyncio
+import json
+import os
+import subprocess
 
 import pytest
 
@@ -16,6 +20,7 @@ from proton import SASL, Disposition, Message, SSLDomain
 
 from secsupport import free_port, url
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 aio = pytest.importorskip("cyproton.aio", reason="cyproton.aio is cyproton's own API")
 
 LIMIT = 20
@@ -118,3 +123,30 @@ def test_aio_server_over_tls_with_the_reference_client(peers, certs):
     assert result.get("ok"), result
     assert result["encrypted"] is True and result["peer_hostname"] == "localhost"
     assert len(got) == 3
+
+
+@pytest.mark.parametrize("mech", ["SCRAM-SHA-256", "PLAIN"])
+def test_aio_server_checks_passwords_against_the_sasldb(peers, certs, sasldb, mech):
+    """aio.listen(..., allowed_mechs=, sasl_config_path=, sasl_config_name=, require_auth=True), in a
+    process of its own (aio_sasl_server.py), with python-qpid-proton's client logging in."""
+    peers.impls["ref"].require()
+    port = free_port()
+    ours = peers.impls["ours"]
+    cmd = ours.command(os.path.join(HERE, "aio_sasl_server.py"), str(port), certs.server_crt, certs.server_key,
+                       sasldb.dir, sasldb.name, "SCRAM-SHA-256 PLAIN")
+    server = subprocess.Popen(cmd, env=ours.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout.readline().strip() == "READY"
+
+        def client(password):
+            return peers.client("ref", "--url", url("amqps", "localhost", port), "--ca", certs.ca_crt,
+                                "--mechs", mech, "--user", "alice", "--password", password)
+        good = client(sasldb.users["alice"])
+        bad = client("wrong-secret")
+        seen = json.loads(server.stdout.readline())
+    finally:
+        server.kill()
+        server.communicate()
+    assert good.get("ok") and good["mech"] == mech, good
+    assert not bad.get("ok") and bad.get("condition") == "amqp:unauthorized-access", bad
+    assert seen == {"user": "alice"}

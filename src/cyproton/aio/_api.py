@@ -976,14 +976,52 @@ async def connect(url: str, **options: Any) -> Connection:
         raise
 
 
+_SERVER_SASL_OPTIONS = ("allowed_mechs", "allow_insecure_mechs", "sasl_config_path", "sasl_config_name",
+                        "require_auth", "require_encryption")
+
+
+def _server_sasl(options: Dict[str, Any]) -> Optional[Callable[[Any], None]]:
+    """What each accepted transport gets of the SASL options (None when there are none)."""
+    if not options:
+        return None
+
+    def setup(transport: Any) -> None:
+        if options.get("require_auth"):
+            transport.require_auth(True)
+        if options.get("require_encryption"):
+            transport.require_encryption(True)
+        sasl = transport.sasl()
+        if options.get("sasl_config_path"):
+            sasl.config_path(options["sasl_config_path"])
+        if options.get("sasl_config_name"):
+            sasl.config_name(options["sasl_config_name"])
+        if options.get("allowed_mechs"):
+            sasl.allowed_mechs(options["allowed_mechs"])
+        if "allow_insecure_mechs" in options:
+            sasl.allow_insecure_mechs = bool(options["allow_insecure_mechs"])
+    return setup
+
+
 async def listen(address: str, **options: Any) -> Server:
-    """Listen on ``address`` (``host:port``); options are those of
-    :meth:`proton.reactor.Container.listen` (``ssl_domain``)."""
+    """Listen on ``address`` (``host:port``).
+
+    ``options`` are those of :meth:`proton.reactor.Container.listen` (``ssl_domain``,
+    ``handshake_timeout``, ``idle_timeout``) and, for the SASL layer of every accepted connection,
+    ``allowed_mechs`` (e.g. ``"PLAIN SCRAM-SHA-256"``), ``allow_insecure_mechs``,
+    ``sasl_config_path`` and ``sasl_config_name`` (a Cyrus configuration: its sasldb checks the
+    passwords), ``require_auth`` and ``require_encryption``. The peer's authenticated name is
+    ``conn.proton_connection.transport.user``. Cyrus SASL reads its server configuration once per
+    process (as with python-qpid-proton): the first SASL server of a process sets the
+    configuration every later one uses.
+    """
     loop = asyncio.get_running_loop()
     core = _Core(loop)
     server = Server(core)
     core.server = server
     container = core.make()
+    sasl_setup = _server_sasl({name: options.pop(name) for name in _SERVER_SASL_OPTIONS if name in options})
+    if sasl_setup is not None:
+        container._server_sasl = sasl_setup  # type: ignore[attr-defined]  # read by the acceptor
     server._acceptor = container.listen(address, **options)
     core.start()
     return server
