@@ -18,6 +18,9 @@ by path under each implementation's interpreter):
   S6  peer to peer, 2,000 x 1 MB binary bodies, credit 10, at-least-once: MB/s
   S7  the codec rows of bench/codec.py (bench/codec_worker.py): ns per operation
   S8  1,000 idle connections to one listener: RSS per connection and the CPU its idle loop burns
+  S10 S1 with cyproton's batch call: the sender hands each on_sendable's worth of bodies to
+      Sender.send_many() in one call (python-qpid-proton, which has none, sends one at a time)
+  S11 the same at-most-once (S2 with send_many)
 
 Each round runs every scenario on cyproton and then on python-qpid-proton (A B A B ...), so drift
 on a noisy machine hits both alike; every cell is the median of its rounds. Ratios are cyproton /
@@ -121,6 +124,16 @@ def run_s1(side: Side, cfg: Config) -> Dict[str, Any]:
 
 def run_s2(side: Side, cfg: Config) -> Dict[str, Any]:
     return driver.run_peer_to_peer(side, cfg.messages, presettled=True, prefetch=1000,
+                                   timeout=cfg.transfer_timeout(cfg.messages))
+
+
+def run_s10(side: Side, cfg: Config) -> Dict[str, Any]:
+    return driver.run_peer_to_peer(side, cfg.messages, prefetch=1000, batch=side.name == "ours",
+                                   timeout=cfg.transfer_timeout(cfg.messages))
+
+
+def run_s11(side: Side, cfg: Config) -> Dict[str, Any]:
+    return driver.run_peer_to_peer(side, cfg.messages, presettled=True, prefetch=1000, batch=side.name == "ours",
                                    timeout=cfg.transfer_timeout(cfg.messages))
 
 
@@ -252,6 +265,10 @@ SCENARIOS: List[Scenario] = [
         Row("S8", "idle connections: listener CPU", "% core", "idle_cpu_percent", better="lower",
             target_text="<=%g%%" % IDLE_CPU_LIMIT_PERCENT, check=lambda v: v <= IDLE_CPU_LIMIT_PERCENT),
     ]),
+    Scenario("S10", "peer to peer, at-least-once, credit 1000, Sender.send_many", run_s10,
+             _p2p_rows("S10", "p2p at-least-once, send_many", 35.0)),
+    Scenario("S11", "peer to peer, at-most-once, credit 1000, Sender.send_many", run_s11,
+             _p2p_rows("S11", "p2p at-most-once, send_many", 50.0)),
 ]
 SCENARIO_IDS = [s.sid for s in SCENARIOS]
 

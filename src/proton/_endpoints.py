@@ -214,6 +214,7 @@ class Sender(Link):
 
     # Sending is compiled: Message objects are encoded and sent without leaving C.
     send = _cproton.CLink.send
+    send_many = _cproton.CLink.send_many
 
     def delivery_tag(self) -> str:
         """A delivery tag not used before on this link ("1", "2", ...)."""

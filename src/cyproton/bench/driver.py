@@ -192,9 +192,10 @@ def _alarm(timeout: float) -> List[str]:
 def run_peer_to_peer(side: Side, count: int, *, presettled: bool = False, prefetch: Optional[int] = 1000,
                      body: str = "str:100", timeout: float = 240.0, progress: Optional[ProgressCallback] = None,
                      progress_interval: float = 0.5, url: Optional[str] = None,
-                     address: str = "bench") -> Dict[str, Any]:
+                     address: str = "bench", batch: bool = False) -> Dict[str, Any]:
     """Receiver and sender in two processes of ``side``; the receiver listens on a free loopback port,
-    or, given ``url``, both connect to that broker. Returns the joined sample (see :func:`join_transfer`)."""
+    or, given ``url``, both connect to that broker; ``batch``: the sender uses Sender.send_many
+    (cyproton only). Returns the joined sample (see :func:`join_transfer`)."""
     deadline = time.monotonic() + timeout
     receive_args = _alarm(timeout) + ["receive", "--count", str(count), "--body", body, "--address", address]
     if prefetch is not None:
@@ -207,7 +208,8 @@ def run_peer_to_peer(side: Side, count: int, *, presettled: bool = False, prefet
     else:
         receive_args += ["--connect", url]
     send_args = _alarm(timeout) + ["send", "--connect", url, "--address", address, "--count", str(count),
-                                   "--body", body] + (["--presettled"] if presettled else [])
+                                   "--body", body] + (["--presettled"] if presettled else []) \
+        + (["--batch"] if batch else [])
     with Workers() as workers:
         receiver = workers.start(side, "receiver", WORKER, receive_args)
         receiver.wait_ready(min(deadline, time.monotonic() + 60))
