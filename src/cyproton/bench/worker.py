@@ -229,6 +229,18 @@ class Receiver(MessagingHandler):
 
 # -- peer to peer: sender -------------------------------------------------------------------------
 
+def send_bodies(sender: Any, bodies: Bodies, sent: int, count: int, batch: bool) -> int:
+    """Send the bodies from number ``sent`` on as far as the credit goes (one message each, or with
+    ``batch`` in one Sender.send_many call, cyproton's); the number sent so far, after."""
+    make = bodies.make
+    if batch:
+        return sent + int(sender.send_many(make(n) for n in range(sent, count)))
+    while sender.credit > 0 and sent < count:
+        sender.send(Message(body=make(sent)))
+        sent += 1
+    return sent
+
+
 class Sender(MessagingHandler):
     """Sends ``count`` messages as fast as credit allows; at-least-once unless ``--presettled``."""
 
@@ -259,15 +271,7 @@ class Sender(MessagingHandler):
         sent = self.sent
         if sent == 0:
             self.t_first = time.time()
-        make = self.bodies.make
-        if self.batch:
-            # cyproton's batch call: the bodies as messages, as far as the credit goes, in one call
-            sent += sender.send_many(make(n) for n in range(sent, count))
-        else:
-            while sender.credit > 0 and sent < count:
-                sender.send(Message(body=make(sent)))
-                sent += 1
-        self.sent = sent
+        self.sent = sent = send_bodies(sender, self.bodies, sent, count, self.batch)
         if self.presettled and sent == count and self.t_last == 0.0:
             self.t_last = time.time()
             self.cpu_end = cpu_now()
@@ -317,7 +321,6 @@ class Loopback(MessagingHandler):
         self.count: int = args.count
         self.bodies = Bodies(args.body, args.count)
         self.presettled: bool = args.presettled
-        self.batch: bool = args.batch
         self.sent = 0
         self.received = 0
         self.confirmed = 0
@@ -347,15 +350,7 @@ class Loopback(MessagingHandler):
         sent = self.sent
         if sent == 0:
             self.t_first = time.time()
-        make = self.bodies.make
-        if self.batch:
-            # cyproton's batch call: the bodies as messages, as far as the credit goes, in one call
-            sent += sender.send_many(make(n) for n in range(sent, count))
-        else:
-            while sender.credit > 0 and sent < count:
-                sender.send(Message(body=make(sent)))
-                sent += 1
-        self.sent = sent
+        self.sent = sent = send_bodies(sender, self.bodies, sent, count, False)
 
     def on_message(self, event: Any) -> None:
         body = event.message.body
