@@ -384,4 +384,7 @@ cdef class AioFastPath(CFastHandler):
         return True
 
 
-_fast_bases[AioFastPath] = ("on_unhandled",)
+    FAST_NAMES = ()
+
+
+register_fast_handler(AioFastPath)

@@ -4,11 +4,19 @@
 # Events, the collector, and handler dispatch.
 #
 # An event captures the engine objects it is about (each with its own engine reference,
-# so a user may keep the event) and makes wrappers only when asked. Dispatch follows
-# python-qpid-proton: the handler's on_<event> method (or on_unhandled), then each child
-# handler in turn. Two shortcuts keep it cheap: a per-class table tells whether a method is
-# one of the package's no-op defaults (then it is not called at all), and the built-in child
-# handlers of MessagingHandler run their per-delivery logic here, in C.
+# so a user may keep the event) and makes wrappers only when asked.
+#
+# The dispatch protocol, the one every event follows (the loop's dispatch_one() in
+# reactor.pyx, Event.dispatch(), cyproton.aio): dispatch(handler, event) names the method
+# (on_<type>) and calls dispatch_to(), which (1) offers the event to a compiled handler's
+# handle_fast() (cython/handlers.pyx: a CFastHandler whose class leaves the methods of its
+# FAST_NAMES alone handles it in C, and nothing else runs for it), else (2) call_method()
+# calls the handler's method, an instance attribute first, then the class's through
+# method_lookup()'s per-class cache (a no-op default of the package is skipped, a forwarding
+# default goes straight to the delegate, and a missing method means on_unhandled), and then
+# (3) does the same for each of the handler's children (``handlers``, found through the same
+# cache) in order, depth first. This is python-qpid-proton's order, so a program sees the
+# same calls in the same order whichever path ran.
 
 from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyTypeObject, Py_TYPE

@@ -1,11 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (c) 2026 the cyproton authors
 #
-# The per-delivery machinery of MessagingHandler, in C: credit top-up (FlowController),
+# The per-delivery machinery of MessagingHandler, in C, once: credit top-up (FlowController),
 # receiving a message and auto-accepting it (IncomingMessageHandler), on_sendable and the
 # outcome callbacks with auto-settle (OutgoingMessageHandler). The public classes in
-# proton/_handlers.py subclass these bases; their Python methods document the same
-# behaviour and serve subclasses that override them (then the generic dispatch is used).
+# proton/_handlers.py subclass these bases and add no per-delivery code of their own.
+#
+# Each base names in FAST_NAMES the methods its C code implements. While a handler's class leaves
+# those alone, dispatch_to() lets handle_fast() take the event with no method lookup; a subclass
+# that overrides one of them is dispatched the generic way, and its ``super().on_delivery(event)``
+# (say) reaches the same C code through the base's def method, which then also looks at instance
+# attributes as python-qpid-proton does. The callbacks it makes (on_message, on_sendable, ...) are
+# looked up on the handler's class either way, so overriding those never needs the slow path.
 
 # -- which classes may take the fast path -----------------------------------------------------
 
@@ -15,9 +21,11 @@ cdef dict _fast_bases = {}
 cdef dict _fast_classes = {}
 
 
-def register_fast_handler(cls, names):
-    """Declare that ``cls`` implements ``names`` in C (called by proton._handlers)."""
-    _fast_bases[cls] = tuple(names) + ("on_unhandled",)
+def register_fast_handler(cls):
+    """Let ``cls``, a Python class over one of the compiled bases (proton._handlers), and each of its
+    subclasses that leaves the base's FAST_NAMES (and on_unhandled) as ``cls`` has them take the
+    fast path."""
+    _fast_bases[cls] = tuple(cls.FAST_NAMES) + ("on_unhandled",)
 
 
 cdef bint class_is_fast(object cls) except -1:
@@ -56,6 +64,8 @@ cdef class CFastHandler:
 cdef class CEndpointStateHandler(CFastHandler):
     """Base of EndpointStateHandler: nothing to do for deliveries, flow or transport events."""
 
+    FAST_NAMES = ("on_delivery", "on_link_flow", "on_transport")
+
     cdef bint _handle(self, CEvent ev) except -1:
         return ev._number == c_event.PN_DELIVERY or ev._number == c_event.PN_LINK_FLOW \
             or ev._number == c_event.PN_TRANSPORT
@@ -67,16 +77,34 @@ cdef class CFlowController(CFastHandler):
     cdef public int _window
     cdef public int _drained
 
+    FAST_NAMES = ("on_link_local_open", "on_link_remote_open", "on_link_flow", "on_delivery", "on_transport")
+
     cdef bint _handle(self, CEvent ev) except -1:
         cdef int n = ev._number
-        cdef pn_link_t *link
-        cdef int delta
         if n == c_event.PN_TRANSPORT:
             return True
         if n != c_event.PN_DELIVERY and n != c_event.PN_LINK_FLOW and n != c_event.PN_LINK_LOCAL_OPEN \
                 and n != c_event.PN_LINK_REMOTE_OPEN:
             return False
-        link = ev._link
+        self.top_up(ev._link)
+        return True
+
+    # a link opening at either end, a flow frame and a delivery can each leave credit short
+    def on_link_local_open(self, event):
+        self.top_up((<CEvent?>event)._link)
+
+    def on_link_remote_open(self, event):
+        self.top_up((<CEvent?>event)._link)
+
+    def on_link_flow(self, event):
+        self.top_up((<CEvent?>event)._link)
+
+    def on_delivery(self, event):
+        self.top_up((<CEvent?>event)._link)
+
+    cdef int top_up(self, pn_link_t *link) except -1:
+        """Grant a receiving ``link`` what its credit lacks of the window."""
+        cdef int delta
         if link != NULL and c_link.pn_link_is_receiver(link):
             # Count only credit drained at this end's request (drain mode on). Without that check,
             # any sender could advance its delivery-count in a flow frame and so stop this
@@ -88,7 +116,7 @@ cdef class CFlowController(CFastHandler):
                 delta = self._window - c_link.pn_link_credit(link)
                 if delta > 0:
                     c_link.pn_link_flow(link, delta)
-        return True
+        return 0
 
 
 cdef object receive_message(pn_link_t *link, pn_delivery_t *d):
@@ -153,19 +181,30 @@ cdef class CIncomingMessageHandler(CFastHandler):
     cdef public object delegate
     cdef public bint auto_accept
 
+    FAST_NAMES = ("on_delivery", "on_link_flow", "on_transport")
+
     cdef bint _handle(self, CEvent ev) except -1:
-        cdef pn_delivery_t *d
-        cdef pn_link_t *link
         if ev._number != c_event.PN_DELIVERY:
             return ev._number == c_event.PN_LINK_FLOW or ev._number == c_event.PN_TRANSPORT
-        d = ev._dlv
+        self.delivery_changed(ev, False)
+        return True
+
+    def on_delivery(self, event):
+        """A delivery changed: a complete message becomes ``on_message`` (with ``event.message``;
+        then, with auto_accept, it is accepted; Reject and Release raised from on_message settle it
+        so), an aborted one ``on_aborted``, one the peer settled ``on_settled``."""
+        self.delivery_changed(<CEvent?>event, True)
+
+    cdef int delivery_changed(self, CEvent ev, bint instance_first) except -1:
+        cdef pn_delivery_t *d = ev._dlv
+        cdef pn_link_t *link
         if d == NULL:
-            return True
+            return 0
         link = c_delivery.pn_delivery_link(d)
         if not c_link.pn_link_is_receiver(link):
-            return True
+            return 0
         if c_delivery.pn_delivery_aborted(d):
-            call_method(self, _ON_ABORTED, ev, False)
+            call_method(self, _ON_ABORTED, ev, instance_first)
             c_delivery.pn_delivery_settle(d)
         elif c_delivery.pn_delivery_readable(d) and not c_delivery.pn_delivery_partial(d):
             try:
@@ -174,13 +213,13 @@ cdef class CIncomingMessageHandler(CFastHandler):
                 raise
             except Exception as problem:     # bytes from the peer that are not a message
                 _reject_undecodable(ev.delivery, problem)
-                return True
+                return 0
             if c_link.pn_link_state(link) & c_connection.PN_LOCAL_CLOSED:
-                if self.auto_accept:
+                if self.auto_accept:                    # the link is closing here: back unseen
                     settle_as(d, c_disposition.PN_RELEASED)
             else:
                 try:
-                    call_method(self, _ON_MESSAGE, ev, False)
+                    call_method(self, _ON_MESSAGE, ev, instance_first)
                 except BaseException as exc:
                     if T_Reject is not None and isinstance(exc, T_Reject):
                         settle_as(d, c_disposition.PN_REJECTED)
@@ -192,8 +231,8 @@ cdef class CIncomingMessageHandler(CFastHandler):
                     if self.auto_accept:
                         settle_as(d, c_disposition.PN_ACCEPTED)
         elif c_delivery.pn_delivery_updated(d) and c_delivery.pn_delivery_settled(d):
-            call_method(self, _ON_SETTLED, ev, False)
-        return True
+            call_method(self, _ON_SETTLED, ev, instance_first)
+        return 0
 
 
 cdef class COutgoingMessageHandler(CFastHandler):
@@ -202,38 +241,55 @@ cdef class COutgoingMessageHandler(CFastHandler):
     cdef public object delegate
     cdef public bint auto_settle
 
+    FAST_NAMES = ("on_delivery", "on_link_flow", "on_transport")
+
     cdef bint _handle(self, CEvent ev) except -1:
-        cdef pn_link_t *link
-        cdef pn_delivery_t *d
-        cdef int state
-        cdef uint64_t outcome
         if ev._number == c_event.PN_LINK_FLOW:
-            link = ev._link
-            if link != NULL and c_link.pn_link_is_sender(link) and c_link.pn_link_credit(link) > 0:
-                state = c_link.pn_link_state(link)
-                if state & c_connection.PN_LOCAL_ACTIVE and state & c_connection.PN_REMOTE_ACTIVE:
-                    call_method(self, _ON_SENDABLE, ev, False)
+            self.link_flowed(ev, False)
             return True
         if ev._number == c_event.PN_TRANSPORT:
             return True
         if ev._number != c_event.PN_DELIVERY:
             return False
-        d = ev._dlv
+        self.delivery_changed(ev, False)
+        return True
+
+    def on_link_flow(self, event):
+        """A flow frame: ``on_sendable`` while the open sender has credit."""
+        self.link_flowed(<CEvent?>event, True)
+
+    def on_delivery(self, event):
+        """The peer's outcome of a sent message: ``on_accepted``, ``on_rejected`` or ``on_released``,
+        then ``on_settled`` if it settled it (and with auto_settle this end settles too)."""
+        self.delivery_changed(<CEvent?>event, True)
+
+    cdef int link_flowed(self, CEvent ev, bint instance_first) except -1:
+        cdef pn_link_t *link = ev._link
+        cdef int state
+        if link != NULL and c_link.pn_link_is_sender(link) and c_link.pn_link_credit(link) > 0:
+            state = c_link.pn_link_state(link)
+            if state & c_connection.PN_LOCAL_ACTIVE and state & c_connection.PN_REMOTE_ACTIVE:
+                call_method(self, _ON_SENDABLE, ev, instance_first)
+        return 0
+
+    cdef int delivery_changed(self, CEvent ev, bint instance_first) except -1:
+        cdef pn_delivery_t *d = ev._dlv
+        cdef uint64_t outcome
         if d == NULL or not c_link.pn_link_is_sender(c_delivery.pn_delivery_link(d)):
-            return True
+            return 0
         if c_delivery.pn_delivery_updated(d):
             outcome = c_delivery.pn_delivery_remote_state(d)
             if outcome == c_disposition.PN_ACCEPTED:
-                call_method(self, _ON_ACCEPTED, ev, False)
+                call_method(self, _ON_ACCEPTED, ev, instance_first)
             elif outcome == c_disposition.PN_REJECTED:
-                call_method(self, _ON_REJECTED, ev, False)
+                call_method(self, _ON_REJECTED, ev, instance_first)
             elif outcome == c_disposition.PN_RELEASED or outcome == c_disposition.PN_MODIFIED:
-                call_method(self, _ON_RELEASED, ev, False)
+                call_method(self, _ON_RELEASED, ev, instance_first)
             if c_delivery.pn_delivery_settled(d):
-                call_method(self, _ON_SETTLED, ev, False)
+                call_method(self, _ON_SETTLED, ev, instance_first)
                 if self.auto_settle:
                     c_delivery.pn_delivery_settle(d)
-        return True
+        return 0
 
 
 # -- sending ----------------------------------------------------------------------------------

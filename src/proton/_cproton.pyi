@@ -49,6 +49,7 @@ class AioDelivery:
 
 class AioFastPath(CFastHandler):
     def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+    FAST_NAMES: Any
 
 
 class AioReady:
@@ -256,7 +257,7 @@ class CEndpoint(CWrapper):
 
 
 class CEndpointStateHandler(CFastHandler):
-    ...
+    FAST_NAMES: Any
 
 
 class CEvent:
@@ -295,13 +296,20 @@ class CFastHandler:
 
 
 class CFlowController(CFastHandler):
+    FAST_NAMES: Any
     _drained: int
     _window: int
+    def on_delivery(self, event: Any) -> Any: ...
+    def on_link_flow(self, event: Any) -> Any: ...
+    def on_link_local_open(self, event: Any) -> Any: ...
+    def on_link_remote_open(self, event: Any) -> Any: ...
 
 
 class CIncomingMessageHandler(CFastHandler):
+    FAST_NAMES: Any
     auto_accept: bool
     delegate: Any
+    def on_delivery(self, event: Any) -> Any: ...
 
 
 class CLink(CEndpoint):
@@ -430,8 +438,11 @@ class CMessage:
 
 
 class COutgoingMessageHandler(CFastHandler):
+    FAST_NAMES: Any
     auto_settle: bool
     delegate: Any
+    def on_delivery(self, event: Any) -> Any: ...
+    def on_link_flow(self, event: Any) -> Any: ...
 
 
 class CReactor:
@@ -766,7 +777,7 @@ def register_engine_types(**types: Any) -> Any: ...
 def register_event_types(types: Any, event_class: Any) -> Any: ...
 
 
-def register_fast_handler(cls: Any, names: Any) -> Any: ...
+def register_fast_handler(cls: Any) -> Any: ...
 
 
 def register_handler_exceptions(reject: Any, release: Any) -> Any: ...

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Union
 
 from . import _cproton
 from ._delivery import Delivery
@@ -21,7 +21,6 @@ from ._endpoints import Endpoint
 from ._events import Event, _dispatch
 from ._exceptions import ProtonException
 from ._handler import Handler, _noop
-from ._message import Message
 
 if TYPE_CHECKING:
     from ._delivery import DispositionType
@@ -98,25 +97,11 @@ class FlowController(_cproton.CFlowController, Handler):
         self._window = window
         self._drained = 0
 
-    def _top_up(self, link: Any) -> None:
-        if link.is_receiver:
-            drained = link.drained()
-            if drained and link.drain_mode:     # only drains asked for here: see CFlowController in C
-                self._drained += drained
-            if self._drained == 0:
-                missing = self._window - link.credit
-                if missing > 0:
-                    link.flow(missing)
-
-    def _credit_may_be_short(self, event: Event) -> None:
-        self._top_up(event.link)
-
-    # a link opening at either end, a flow frame and a delivery can each leave credit short
-    on_link_local_open = on_link_remote_open = on_link_flow = on_delivery = _credit_may_be_short
+    # on_link_local_open, on_link_remote_open, on_link_flow and on_delivery (each can leave credit
+    # short) are CFlowController's, in C (cython/handlers.pyx)
 
 
-_cproton.register_fast_handler(FlowController, ("on_link_local_open", "on_link_remote_open", "on_link_flow",
-                                                "on_delivery", "on_transport"))
+_cproton.register_fast_handler(FlowController)
 
 # python-qpid-proton also exposes the credit handler under this name.
 CFlowController = FlowController
@@ -310,7 +295,7 @@ class EndpointStateHandler(_cproton.CEndpointStateHandler, Handler):
             _dispatch(self.delegate, "on_disconnected", event)
 
 
-_cproton.register_fast_handler(EndpointStateHandler, ("on_delivery", "on_link_flow", "on_transport"))
+_cproton.register_fast_handler(EndpointStateHandler)
 
 
 class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
@@ -326,55 +311,15 @@ class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
         self.auto_accept = auto_accept
         self.delegate = delegate
 
-    def on_delivery(self, event: Event) -> None:
-        delivery = event.delivery
-        if delivery.link.is_sender:
-            return
-        complete = delivery.readable and not delivery.partial
-        if complete and not delivery.aborted:
-            self._take(event, delivery)
-        elif delivery.aborted:           # the sender gave up part way: nothing to read
-            self.on_aborted(event)
-            delivery.settle()
-        elif delivery.updated and delivery.settled:
-            self.on_settled(event)
-
-    def _take(self, event: Event, delivery: Delivery) -> None:
-        link = delivery.link
-        message = Message()
-        data = cast(bytes, link.recv(delivery.pending))   # a complete delivery: never None
-        link.advance()
-        try:
-            message.decode(data)
-        except MemoryError:
-            raise
-        except Exception as problem:  # bytes from the peer that are not a message: see _reject_undecodable
-            _cproton._reject_undecodable(delivery, problem)
-            return
-        event.message = message
-        outcome = self._outcome(event, link)
-        if outcome is not None:
-            self.settle(delivery, outcome)
-
-    def _outcome(self, event: Event, link: Any) -> Optional[int]:
-        """How to settle a message that has just arrived (None: the application decides)."""
-        if link.state & Endpoint.LOCAL_CLOSED:
-            # the link is closing here: the message goes back unseen
-            return Delivery.RELEASED if self.auto_accept else None
-        try:
-            self.on_message(event)
-        except Reject:
-            return Delivery.REJECTED
-        except Release:
-            return Delivery.MODIFIED
-        return Delivery.ACCEPTED if self.auto_accept else None
+    # on_delivery is CIncomingMessageHandler's, in C (cython/handlers.pyx): it reads a complete
+    # message, calls on_message and settles as auto_accept, Reject or Release say
 
     on_message = _forward("on_message", "A message arrived: ``event.message``.")
     on_settled = _forward("on_settled", "The peer settled a delivery this end had not settled.")
     on_aborted = _forward("on_aborted", "The sender aborted a delivery part way.")
 
 
-_cproton.register_fast_handler(IncomingMessageHandler, ("on_delivery", "on_link_flow", "on_transport"))
+_cproton.register_fast_handler(IncomingMessageHandler)
 
 
 class OutgoingMessageHandler(_cproton.COutgoingMessageHandler, Handler):
@@ -390,27 +335,8 @@ class OutgoingMessageHandler(_cproton.COutgoingMessageHandler, Handler):
         self.delegate = delegate
         self.auto_settle = auto_settle
 
-    def on_link_flow(self, event: Event) -> None:
-        link = event.link
-        if link.is_sender and link.credit and link.state & Endpoint.LOCAL_ACTIVE \
-                and link.state & Endpoint.REMOTE_ACTIVE:
-            self.on_sendable(event)
-
-    def on_delivery(self, event: Event) -> None:
-        delivery = event.delivery
-        if not (delivery.link.is_sender and delivery.updated):
-            return
-        outcome = delivery.remote_state
-        if outcome == Delivery.ACCEPTED:
-            self.on_accepted(event)
-        elif outcome == Delivery.REJECTED:
-            self.on_rejected(event)
-        elif outcome in (Delivery.RELEASED, Delivery.MODIFIED):
-            self.on_released(event)
-        if delivery.settled:
-            self.on_settled(event)
-            if self.auto_settle:
-                delivery.settle()
+    # on_link_flow (on_sendable while there is credit) and on_delivery (the outcome callbacks, and
+    # auto_settle) are COutgoingMessageHandler's, in C (cython/handlers.pyx)
 
     on_sendable = _forward("on_sendable", "The sender has credit: messages may be sent.")
     on_accepted = _forward("on_accepted", "The peer accepted a message.")
@@ -419,7 +345,7 @@ class OutgoingMessageHandler(_cproton.COutgoingMessageHandler, Handler):
     on_settled = _forward("on_settled", "The peer settled a delivery.")
 
 
-_cproton.register_fast_handler(OutgoingMessageHandler, ("on_delivery", "on_link_flow", "on_transport"))
+_cproton.register_fast_handler(OutgoingMessageHandler)
 
 
 class MessagingHandler(Handler, Acking):

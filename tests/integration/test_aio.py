@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from proton import Condition, ConnectionException, Disposition, LinkException, Message
+from proton.reactor import Backoff
 
 import support
 
@@ -293,7 +294,8 @@ def test_connections_leave_no_container_behind(run, broker):
 
     def containers():
         gc.collect()
-        return sum(1 for o in gc.get_objects() if isinstance(o, Container))
+        # by type: isinstance() on a weak proxy whose object is gone would raise
+        return sum(1 for o in gc.get_objects() if issubclass(type(o), Container))
 
     async def main():
         for _ in range(3):
@@ -359,6 +361,39 @@ def test_reconnect_resends_or_fails_what_was_in_flight(run, resend):
     else:
         assert all(isinstance(o, aio.ConnectionClosed) for o in outcomes), outcomes
         assert got == ["after"]
+
+
+def test_a_reconnect_that_gives_up_wakes_every_waiter(run):
+    """Backoff(max_tries=2) and a server that is gone for good: once the plan is used up, the
+    send in flight, a receive and the next call all end with ConnectionClosed (none waits on)."""
+    async def serve(server, ready):
+        conn = await server.accept()
+        async for link in conn.incoming_links(credit=10):
+            if isinstance(link, aio.Receiver):
+                await link.receive(timeout=5)       # taken, never settled
+                ready.set_result(None)
+                return
+
+    async def main():
+        port = support.free_port()
+        server = await aio.listen(f"127.0.0.1:{port}")
+        ready = asyncio.get_running_loop().create_future()
+        serving = asyncio.ensure_future(serve(server, ready))
+        conn = await aio.connect(f"127.0.0.1:{port}", reconnect=Backoff(initial=0.01, max_delay=0.05, max_tries=2))
+        sender = await conn.open_sender("gone")
+        receiver = await conn.open_receiver("gone-too", credit=1)
+        in_flight = sender.send_nowait(Message(body="lost"))
+        waiting = asyncio.ensure_future(receiver.receive())
+        await ready
+        await serving
+        await server.close()                        # the socket and the listener: nothing comes back
+        outcomes = await asyncio.gather(in_flight, waiting, return_exceptions=True)
+        with pytest.raises(aio.ConnectionClosed):
+            await sender.send(Message(body="after"))
+        await conn.close()
+        return outcomes
+    outcomes = run(main())
+    assert all(isinstance(o, aio.ConnectionClosed) for o in outcomes), outcomes
 
 
 def test_cancelled_waiter_leaves_connection_usable(run, broker):
