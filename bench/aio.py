@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import glob
 import json
 import os
 import resource
@@ -28,7 +29,11 @@ from typing import Any, Deque, Dict, List
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 SRC_DIR = os.path.join(os.path.dirname(BENCH_DIR), "src")
-sys.path.insert(0, SRC_DIR)
+# this tree's proton when it has a development build in it (scripts/dev_build.sh), else the
+# installed one (make install, as make bench does)
+DEV_BUILD = bool(glob.glob(os.path.join(SRC_DIR, "proton", "_cproton*.so")))
+if DEV_BUILD:
+    sys.path.insert(0, SRC_DIR)
 
 
 def _cpu() -> float:
@@ -149,7 +154,7 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--no-uvloop", action="store_true", help="leave out the uvloop row")
     parser.add_argument("--ref-python", default=os.path.join(os.path.dirname(BENCH_DIR), ".venv-ref", "bin", "python"))
     args = parser.parse_args(argv)
-    ours = driver.Side("ours", sys.executable, env=dict(os.environ, PYTHONPATH=SRC_DIR))
+    ours = driver.Side("ours", sys.executable, env=dict(os.environ, PYTHONPATH=SRC_DIR) if DEV_BUILD else None)
     ref = driver.Side("ref", args.ref_python, isolated=True) if os.path.exists(args.ref_python) else None
     timeout = 60.0 + args.messages / 2000.0
     try:

@@ -5,7 +5,6 @@ their scenarios say, on a few hundred messages: peer to peer at least and at mos
 per send() or with Sender.send_many, and the one-process loopback. Speed is for the benchmark;
 here only that every message goes through and each worker reports it."""
 
-import os
 import sys
 
 import pytest
@@ -17,8 +16,9 @@ if not support.CYPROTON:
 
 from cyproton.bench import driver  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OURS = driver.Side("ours", sys.executable, env=dict(os.environ, PYTHONPATH=os.path.join(REPO, "src")))
+# the workers run by path under this interpreter, with this process's environment: the proton
+# they import is the one these tests import
+OURS = driver.Side("ours", sys.executable)
 
 
 @pytest.mark.parametrize("presettled", [False, True], ids=["at-least-once", "at-most-once"])
