@@ -3,28 +3,14 @@
 """Subclasses of MessagingHandler's child handlers (FlowController, IncomingMessageHandler,
 OutgoingMessageHandler) that override their per-delivery methods and call ``super()``: the one
 compiled implementation (cython/handlers.pyx) serves them, as the Python methods of
-python-qpid-proton serve its subclasses. Against the embedded broker."""
-
-import pytest
+python-qpid-proton serve its subclasses. Against the test broker (support.BrokerThread); the
+reference run (tests/test_reference_run.py) runs the same tests on python-qpid-proton."""
 
 from proton import Message
 from proton.handlers import FlowController, IncomingMessageHandler, MessagingHandler, OutgoingMessageHandler
 from proton.reactor import Container
 
-import support
-
-if not support.CYPROTON:
-    pytest.skip("runs against cyproton's embedded broker", allow_module_level=True)
-
-from cyproton.broker import Broker  # noqa: E402
-
 COUNT = 60
-
-
-@pytest.fixture
-def broker():
-    with Broker(address="127.0.0.1:0", credit_window=8) as running:
-        yield running
 
 
 class Noting:
