@@ -113,6 +113,11 @@ def _aio_send_nowait(sender, message):
 cdef object _RESENT_FROM = "resent_from"
 
 
+cdef inline bint is_outcome(uint64_t code) noexcept:
+    return code == c_disposition.PN_ACCEPTED or code == c_disposition.PN_REJECTED \
+        or code == c_disposition.PN_RELEASED or code == c_disposition.PN_MODIFIED
+
+
 cdef int resolve_outcome(AioSendState state, pn_delivery_t *d) except -1:
     """Resolve the future of ``d``, which the peer has given an outcome or settled."""
     cdef uint64_t code
@@ -131,8 +136,7 @@ cdef int resolve_outcome(AioSendState state, pn_delivery_t *d) except -1:
     code = c_delivery.pn_delivery_remote_state(d)
     if code == c_disposition.PN_ACCEPTED:
         future.set_result(state.accepted)
-    elif code == c_disposition.PN_REJECTED or code == c_disposition.PN_RELEASED \
-            or code == c_disposition.PN_MODIFIED:
+    elif is_outcome(code):
         future.set_exception(state.failure(wrap_delivery(d)))
     else:                               # settled with no outcome
         future.set_result(T_DispositionType_or_int(code))
@@ -348,7 +352,10 @@ cdef class AioFastPath(CFastHandler):
             found = record_get(c_link.pn_link_attachments(l), AIO_KEY)
             if type(found) is AioSendState:
                 if c_delivery.pn_delivery_updated(d):
-                    resolve_outcome(<AioSendState>found, d)
+                    # an outcome, or settled: the future's answer (a state on the way, such as
+                    # received, is not: OutgoingMessageHandler would not call back for it either)
+                    if c_delivery.pn_delivery_settled(d) or is_outcome(c_delivery.pn_delivery_remote_state(d)):
+                        resolve_outcome(<AioSendState>found, d)
                     if c_delivery.pn_delivery_settled(d):
                         c_delivery.pn_delivery_settle(d)
                 return True

@@ -396,6 +396,33 @@ def test_a_reconnect_that_gives_up_wakes_every_waiter(run):
     assert all(isinstance(o, aio.ConnectionClosed) for o in outcomes), outcomes
 
 
+def test_a_state_on_the_way_is_not_the_outcome(run):
+    """A receiver that first says "received" (an unsettled, non-terminal state) and accepts later:
+    the send's future waits for the accept."""
+    async def main():
+        port = support.free_port()
+        server = await aio.listen(f"127.0.0.1:{port}")
+        try:
+            async with await aio.connect(f"127.0.0.1:{port}") as client:
+                conn = await server.accept()
+                sender = await client.open_sender("received-first")
+                future = sender.send_nowait(Message(body="x"))
+                links = conn.incoming_links(credit=5)
+                receiver = await links.__anext__()
+                delivery = await receiver.receive(timeout=5)
+                delivery._delivery.update(Disposition.RECEIVED)
+                conn._core.bridge.kick()
+                await asyncio.sleep(0.2)
+                early = future.done()
+                delivery.accept()
+                return early, await asyncio.wait_for(future, 5)
+        finally:
+            await server.close()
+    early, outcome = run(main())
+    assert not early
+    assert outcome == Disposition.ACCEPTED
+
+
 def test_cancelled_waiter_leaves_connection_usable(run, broker):
     async def main():
         async with await aio.connect(broker.url) as conn:
