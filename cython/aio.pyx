@@ -60,11 +60,8 @@ cdef class AioSendState:
             return self.future_type(loop=self.loop)
         return self.create_future()
 
-    def pour(self, CLink link):
-        """Send what waits, as far as the link's credit goes; return how many went."""
-        return self._pour(link)
-
     cdef Py_ssize_t _pour(self, CLink link) except -1:
+        """Send what waits, as far as the link's credit goes; return how many went."""
         cdef pn_link_t *l = link._l()
         cdef pn_delivery_t *d
         cdef Py_ssize_t sent = 0
@@ -141,18 +138,6 @@ cdef int resolve_outcome(AioSendState state, pn_delivery_t *d) except -1:
     else:                               # settled with no outcome
         future.set_result(T_DispositionType_or_int(code))
     return 0
-
-
-def _aio_outcome(handler, CEvent event):
-    """on_accepted, on_rejected, on_released and on_settled of cyproton.aio's core (for the
-    deliveries AioFastPath leaves to OutgoingMessageHandler): resolve the future of the delivery
-    the peer has settled or given an outcome."""
-    cdef pn_delivery_t *d = event._dlv
-    if d == NULL:
-        return
-    found = record_get(c_link.pn_link_attachments(c_delivery.pn_delivery_link(d)), AIO_KEY)
-    if type(found) is AioSendState:     # else no aio sender's (a receiver's delivery the peer settled)
-        resolve_outcome(<AioSendState>found, d)
 
 
 # -- receiving ----------------------------------------------------------------------------------
@@ -279,9 +264,6 @@ cdef class AioReady:
     def __await__(self):
         return self
 
-    def __iter__(self):
-        return self
-
     def __next__(self):
         raise StopIteration(self.value)
 
@@ -310,19 +292,6 @@ cdef int arrived(AioReceiveState state, pn_link_t *l, pn_delivery_t *d, message)
         state._put(delivery)
     state._check_drained(l)
     return 0
-
-
-def _aio_message(handler, CEvent event):
-    """on_message of cyproton.aio's core (for the deliveries AioFastPath leaves to
-    IncomingMessageHandler): the message becomes a Delivery for its Receiver."""
-    cdef pn_delivery_t *d = event._dlv
-    cdef pn_link_t *l
-    if d == NULL:
-        return
-    l = c_delivery.pn_delivery_link(d)
-    found = record_get(c_link.pn_link_attachments(l), AIO_KEY)
-    if type(found) is AioReceiveState:
-        arrived(<AioReceiveState>found, l, d, event.message)
 
 
 cdef class AioFastPath(CFastHandler):

@@ -337,25 +337,8 @@ class _Core(MessagingHandler):
             if not obj._detached.done():
                 obj._detached.set_result(None)
 
-    def on_link_flow(self, event: Event) -> None:
-        base = getattr(super(), "on_link_flow", None)
-        if base is not None:
-            base(event)
-        obj = self.links.get(event.link)
-        if isinstance(obj, Receiver):
-            obj._flowed()
-
-    # -- sending ---------------------------------------------------------------------------------
-    def on_sendable(self, event: Event) -> None:
-        obj = self.links.get(event.link)
-        if isinstance(obj, Sender):
-            obj._pour()
-
-    # the outcome of a delivery: resolved in C (cython/aio.pyx), from the state the Sender keeps in its link
-    on_accepted = on_rejected = on_released = on_settled = _cproton._aio_outcome
-
-    # -- receiving: the message becomes a Delivery for its Receiver, in C (cython/aio.pyx) ---------
-    on_message = _cproton._aio_message
+    # Deliveries and flow of the aio links (sending on credit, outcomes, arrivals, a drain's end)
+    # are AioFastPath's, in C (cython/aio.pyx): no on_sendable, on_message or outcome callback here.
 
 
 class _Queue:
@@ -616,10 +599,6 @@ class Sender(_Link):
     def credit(self) -> int:
         return self._link.credit  # type: ignore[no-any-return]
 
-    def _pour(self) -> None:
-        if self._error is None:
-            self._state.pour(self._link)
-
     def _ended(self, error: BaseException) -> None:
         super()._ended(error)
         for _, future in self._pending:
@@ -712,10 +691,6 @@ class Receiver(_Link):
     def _flow_to_window(self) -> bool:
         return self._error is None and bool(self._state.flow_to_window(self._link))
 
-    def _flowed(self) -> None:
-        drained = self._state.drained
-        if drained is not None and not drained.done() and self._link.credit == 0:
-            drained.set_result(None)
 
     def _ended(self, error: BaseException) -> None:
         super()._ended(error)
