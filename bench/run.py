@@ -29,6 +29,14 @@ better. CPU is user+sys per message of each process from just before ``Container
 the end of the transfer (the JSON also has whole-process figures). Every subprocess has a
 deadline; a failed or stuck sample is tried again once (``--retries``), then becomes an error cell,
 and every failed attempt is listed under the table. Results go to ``bench/results/<timestamp>.json``.
+
+The engine driven from C: in the same rounds, right after cyproton and python-qpid-proton, S1 and S2
+also run on bench/cpeer.c (the same two-process transfer written against the static Proton-C engine
+the project's build left in build/, built by bench/cpeer.py into build/bench/cpeer), and a second
+table puts S1, S2, S10 and S11 next to it: "within 1.5x of C" is cyproton msg/s >= C msg/s / 1.5,
+S10 and S11 taken against the C run of S1 and S2 (the C peer has no batch call to differ by). Where
+the C peer cannot be built (no compiler, no engine build) its cells say so and the rest runs as
+before; ``--no-c-peer`` leaves it out.
 """
 
 from __future__ import annotations
@@ -53,9 +61,13 @@ import codec as _codec_module  # noqa: E402  (bench/codec.py, next to this file)
 from cyproton.bench import driver  # noqa: E402
 from cyproton.bench.driver import BenchError, Side, Workers  # noqa: E402
 
+import cpeer  # noqa: E402  (bench/cpeer.py: the C peer's build and its driver Side)
+
 codec_bench: Any = _codec_module  # its helpers carry no annotations
 QUEUE_SERVER = os.path.join(BENCH_DIR, "queue_server.py")
 IDLE_CPU_LIMIT_PERCENT = 1.0  # an idle loop above this share of one core is polling
+C_SIDE = "c"  # the side name of the engine driven from C
+WITHIN_C = 1.5  # the issue's bound: cyproton msg/s >= C msg/s / 1.5
 RETRY_PAUSE = 10  # seconds before a failed sample is tried again
 
 
@@ -111,6 +123,8 @@ class Scenario:
     title: str
     run: Callable[[Side, Config], Dict[str, Any]]
     rows: List[Row] = field(default_factory=list)
+    # the scenario whose run on the engine driven from C this one is compared with (None: not compared)
+    c_base: Optional[str] = None
 
 
 def _p2p_rows(sid: str, label: str, target: float, unit: str = "msg/s", key: str = "msg_per_s") -> List[Row]:
@@ -239,9 +253,9 @@ def _codec_rows() -> List[Row]:
 
 SCENARIOS: List[Scenario] = [
     Scenario("S1", "peer to peer, at-least-once, credit 1000", run_s1,
-             _p2p_rows("S1", "p2p at-least-once, credit 1000", 25.0)),
+             _p2p_rows("S1", "p2p at-least-once, credit 1000", 25.0), c_base="S1"),
     Scenario("S2", "peer to peer, at-most-once, credit 1000", run_s2,
-             _p2p_rows("S2", "p2p at-most-once, credit 1000", 25.0)),
+             _p2p_rows("S2", "p2p at-most-once, credit 1000", 25.0), c_base="S2"),
     Scenario("S3", "peer to peer, at-least-once, default credit 10", run_s3,
              _p2p_rows("S3", "p2p at-least-once, credit 10", 10.0)),
     Scenario("S4", "one process, sender and receiver in one Container", run_s4, [
@@ -266,25 +280,39 @@ SCENARIOS: List[Scenario] = [
             target_text="<=%g%%" % IDLE_CPU_LIMIT_PERCENT, check=lambda v: v <= IDLE_CPU_LIMIT_PERCENT),
     ]),
     Scenario("S10", "peer to peer, at-least-once, credit 1000, Sender.send_many", run_s10,
-             _p2p_rows("S10", "p2p at-least-once, send_many", 35.0)),
+             _p2p_rows("S10", "p2p at-least-once, send_many", 35.0), c_base="S1"),
     Scenario("S11", "peer to peer, at-most-once, credit 1000, Sender.send_many", run_s11,
-             _p2p_rows("S11", "p2p at-most-once, send_many", 50.0)),
+             _p2p_rows("S11", "p2p at-most-once, send_many", 50.0), c_base="S2"),
 ]
 SCENARIO_IDS = [s.sid for s in SCENARIOS]
 
 
 # -- running -----------------------------------------------------------------------------------------
 
+def c_measured_in(scenarios: List[Scenario]) -> Dict[str, str]:
+    """For each scenario compared with the engine driven from C, the scenario whose rounds measure the C
+    figure: its ``c_base`` when that runs too, else the first scenario of the run with that base."""
+    ids = {s.sid for s in scenarios}
+    where: Dict[str, str] = {}
+    for scenario in scenarios:
+        if scenario.c_base is not None:
+            where.setdefault(scenario.c_base, scenario.c_base if scenario.c_base in ids else scenario.sid)
+    return {s.sid: where[s.c_base] for s in scenarios if s.c_base is not None}
+
+
 def run_rounds(scenarios: List[Scenario], sides: List[Side], cfg: Config, rounds: int, retries: int,
-               log: Callable[[str], None]) -> Dict[str, Any]:
+               log: Callable[[str], None], c_side: Optional[Side] = None) -> Dict[str, Any]:
     """samples[scenario][side] (one per successful round), errors[scenario][side] (samples given up on)
-    and retried[scenario][side] (failed attempts that a retry replaced)."""
-    samples: Dict[str, Dict[str, List[Dict[str, Any]]]] = {s.sid: {side.name: [] for side in sides} for s in scenarios}
-    errors: Dict[str, Dict[str, List[str]]] = {s.sid: {side.name: [] for side in sides} for s in scenarios}
-    retried: Dict[str, Dict[str, List[str]]] = {s.sid: {side.name: [] for side in sides} for s in scenarios}
+    and retried[scenario][side] (failed attempts that a retry replaced). ``c_side``: the engine driven
+    from C, run after the others in the scenarios :func:`c_measured_in` names."""
+    names = [side.name for side in sides] + ([c_side.name] if c_side is not None else [])
+    samples: Dict[str, Dict[str, List[Dict[str, Any]]]] = {s.sid: {name: [] for name in names} for s in scenarios}
+    errors: Dict[str, Dict[str, List[str]]] = {s.sid: {name: [] for name in names} for s in scenarios}
+    retried: Dict[str, Dict[str, List[str]]] = {s.sid: {name: [] for name in names} for s in scenarios}
+    c_in = set(c_measured_in(scenarios).values()) if c_side is not None else set()
     for number in range(1, rounds + 1):
         for scenario in scenarios:
-            for side in sides:
+            for side in sides + ([c_side] if c_side is not None and scenario.sid in c_in else []):
                 where = "round %d/%d %s %-4s" % (number, rounds, scenario.sid, side.name)
                 for attempt in range(retries + 1):
                     started = time.monotonic()
@@ -424,6 +452,70 @@ def render_table(summary: List[Dict[str, Any]], header_lines: List[str], cpu: bo
     return "\n".join(lines)
 
 
+# -- against the engine driven from C ---------------------------------------------------------------
+
+def summarize_c(scenarios: List[Scenario], outcome: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """One dict per scenario compared with the C peer: cyproton's and C's medians (rate and CPU per
+    message of each process), the ratio cyproton / C and whether it is within WITHIN_C."""
+    where = c_measured_in(scenarios)
+    summary = []
+    for scenario in scenarios:
+        if scenario.sid not in where:
+            continue
+        row = scenario.rows[0]
+        keys = tuple(k for k in (row.key,) + row.cpu_keys if k)
+        entry: Dict[str, Any] = {"id": scenario.sid, "label": row.label, "unit": row.unit, "key": row.key,
+                                 "c_measured_in": where[scenario.sid], "target": ">=%.2fx" % (1 / WITHIN_C)}
+        for name, sid in (("ours", scenario.sid), (C_SIDE, where[scenario.sid])):
+            found = outcome["samples"][sid].get(name, [])
+            med = driver.medians(found, keys)
+            entry[name] = {"median": med[row.key], "samples": [s.get(row.key) for s in found],
+                           "cpu_us_sender": med.get(row.cpu_keys[0]) if row.cpu_keys[0] else None,
+                           "cpu_us_receiver": med.get(row.cpu_keys[1]) if row.cpu_keys[1] else None,
+                           "errors": outcome["errors"][sid].get(name, []),
+                           "retried": outcome["retried"][sid].get(name, [])}
+        ours = entry["ours"]["median"]
+        c_rate = entry[C_SIDE]["median"]
+        entry["ratio"] = ours / c_rate if ours and c_rate else None
+        entry["result"] = "ERROR" if entry["ratio"] is None else (
+            "PASS" if ours >= c_rate / WITHIN_C else "MISS")
+        summary.append(entry)
+    return summary
+
+
+def render_c_table(summary: List[Dict[str, Any]], c_label: str, unavailable: Optional[str]) -> str:
+    columns = ["scenario", "metric", "cyproton", "C engine", "cyp/C", "CPU us/msg snd", "CPU us/msg rcv",
+               "target", "result"]
+    widths = [42, 8, 12, 12, 8, 16, 16, 8, 6]
+
+    def line(cells: List[str]) -> str:
+        return " ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    lines = ["cyproton against the engine driven from C, the same rounds: within %gx of C means cyproton msg/s "
+             ">= C msg/s / %g" % (WITHIN_C, WITHIN_C),
+             "C engine: %s" % (("NOT BUILT: " + unavailable) if unavailable else c_label),
+             "CPU: user+sys us per message of each process, 'cyproton / C'; S10/S11 (send_many) against the C run "
+             "of S1/S2", "", line(columns), "-" * (sum(widths) + len(widths) - 1)]
+    notes = []
+    for entry in summary:
+        ours, c_side = entry["ours"], entry[C_SIDE]
+        c_cell = "not built" if unavailable else _cell(c_side)
+        label = "%s %s" % (entry["id"], entry["label"])
+        if entry["c_measured_in"] != entry["id"]:
+            label += " (C: %s)" % entry["c_measured_in"]
+        lines.append(line([label, entry["unit"], _cell(ours), c_cell,
+                           "%.2fx" % entry["ratio"] if entry["ratio"] else "-",
+                           _pair(ours.get("cpu_us_sender"), c_side.get("cpu_us_sender")),
+                           _pair(ours.get("cpu_us_receiver"), c_side.get("cpu_us_receiver")),
+                           entry["target"], "-" if unavailable else entry["result"]]))
+        if entry["c_measured_in"] == entry["id"]:
+            notes += ["  %s C engine: %s" % (entry["id"], t[-400:].replace("\n", " | ")) for t in c_side["errors"]]
+            notes += ["  %s C engine: (attempt retried) %s" % (entry["id"], t[-400:].replace("\n", " | "))
+                      for t in c_side["retried"]]
+    if notes:
+        lines += ["", "C engine errors:"] + notes
+    return "\n".join(lines)
+
+
 def table_header(sides: List[Side], labels: Dict[str, str], rounds: int, cfg: Config) -> List[str]:
     return [
         "medians of %d interleaved round(s); ratio: cyproton/ref for rates, ref/cyproton for ns/op, KB and %%; "
@@ -467,6 +559,8 @@ def parse_args(argv: Optional[List[str]], default_scenarios: List[str], descript
                         help="S5 server: `cyproton broker` when present (auto), or bench/queue_server.py")
     parser.add_argument("--retries", type=int, default=1, help="tries again after a failed sample (default 1)")
     parser.add_argument("--json-out", help="results file (default bench/results/<timestamp>.json)")
+    parser.add_argument("--no-c-peer", action="store_true",
+                        help="do not build or run the engine driven from C (bench/cpeer.c) in S1/S2")
     args = parser.parse_args(argv)
     wanted = [s.strip().upper() for s in args.scenarios.split(",") if s.strip()]
     unknown = [s for s in wanted if s not in SCENARIO_IDS]
@@ -504,11 +598,28 @@ def execute(argv: Optional[List[str]], default_scenarios: List[str], description
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    c_side: Optional[Side] = None
+    c_unavailable: Optional[str] = None
+    compare_c = bool(c_measured_in(scenarios)) and not args.no_c_peer
+    if compare_c:
+        try:
+            c_side = cpeer.side(C_SIDE)
+            log("engine driven from C: %s" % c_side.python)
+        except cpeer.Unavailable as exc:
+            c_unavailable = str(exc)
+            log("engine driven from C: not built: %s" % c_unavailable)
+
     started = time.time()
-    outcome = run_rounds(scenarios, sides, cfg, args.rounds, max(0, args.retries), log)
+    outcome = run_rounds(scenarios, sides, cfg, args.rounds, max(0, args.retries), log, c_side=c_side)
     summary = summarize(scenarios, sides, outcome)
     labels = side_labels(scenarios, sides, outcome)
     print(render_table(summary, table_header(sides, labels, args.rounds, cfg), cpu=cpu_columns))
+    c_summary = summarize_c(scenarios, outcome) if compare_c else []
+    if compare_c:
+        c_label = "%s, %s" % (next(
+            (s.get("impl") for runs in outcome["samples"].values() for s in runs.get(C_SIDE, []) if s.get("impl")),
+            "no successful sample"), c_side.python) if c_side is not None else ""
+        print("\n" + render_c_table(c_summary, c_label, c_unavailable))
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     json_out = args.json_out or os.path.join(BENCH_DIR, "results", "%s%s.json" % (json_prefix, stamp))
@@ -525,6 +636,8 @@ def execute(argv: Optional[List[str]], default_scenarios: List[str], description
         "ours": {"python": sides[0].python, "label": labels.get("ours")},
         "ref": {"python": sides[1].python if len(sides) > 1 else None, "label": labels.get("ref")},
         "rows": summary,
+        "c_engine": {"binary": c_side.python if c_side is not None else None, "unavailable": c_unavailable,
+                     "within": WITHIN_C, "rows": c_summary},
         "samples": outcome["samples"],
         "errors": outcome["errors"],
         "retried": outcome["retried"],
