@@ -68,6 +68,8 @@ docs: install dev-tools
 stub: dev
 	PYTHONPATH=src $(VPY) scripts/gen_cproton_stub.py
 
+# bench/run.py also compiles bench/cpeer.c (S1/S2 on the engine driven from C) into build/bench/ against
+# the static engine and headers that `install` leaves in build/.
 bench: install ref-venv aio-deps bench-deps system-test-deps
 	$(VPY) bench/run.py
 	$(VPY) bench/s9.py
