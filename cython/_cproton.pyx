@@ -3,7 +3,9 @@
 # Copyright (c) 2026 the cyproton authors
 #
 # The one compiled module, proton._cproton. Each fragment below is included, not imported,
-# so the engine is linked once and every fragment sees the others' cdef functions.
+# so the engine is linked once and every fragment sees the others' cdef functions. registry.pyx
+# comes first: it declares every object the Python layer binds (proton/_bind.py), so no fragment
+# depends on one included after it for those; the AMQP wire numbers are named in includes/amqp.pxd.
 
 from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdint cimport intptr_t
@@ -26,6 +28,7 @@ from includes.c_terminus cimport pn_terminus_t
 from includes.c_types cimport (pn_class_t, pn_collector_t, pn_connection_t, pn_delivery_t, pn_handle_t, pn_link_t,
                                pn_record_t, pn_session_t, pn_transport_t)
 from includes.c_codec cimport pn_data_t
+from includes.amqp cimport *
 from includes.c_types cimport ssize_t
 from includes.c_error cimport pn_error_t
 from includes.c_message cimport pn_message_t
@@ -59,6 +62,7 @@ cdef extern from *:
 pn_init()
 
 include "errors.pyx"
+include "registry.pyx"
 include "scan.pyx"
 include "pools.pyx"
 include "codec.pyx"

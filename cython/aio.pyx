@@ -363,4 +363,4 @@ cdef class AioFastPath(CFastHandler):
     FAST_NAMES = ()
 
 
-register_fast_handler(AioFastPath)
+add_fast_base(AioFastPath)

@@ -4,21 +4,11 @@
 # Python <-> AMQP values. Whole trees are converted by the two recursive functions
 # put_value() and get_value(), which walk a pn_data_t in C; the public Data class only
 # wraps them. The Python value classes (symbol, ulong, Described, ...) live in
-# proton._data and are handed to us once by register_types(), so this file never
-# imports proton._data (which imports us).
+# proton._data and reach us through the T_ slots of registry.pyx, so this file never imports
+# proton._data (which imports us).
 
 import uuid as _uuid_mod
 
-# Registered Python types; None until proton._data registers them.
-cdef object T_symbol = None, T_char = None, T_timestamp = None
-cdef object T_ubyte = None, T_ushort = None, T_uint = None, T_ulong = None
-cdef object T_byte = None, T_short = None, T_int32 = None, T_float32 = None
-cdef object T_decimal32 = None, T_decimal64 = None, T_decimal128 = None
-cdef object T_Described = None, T_Array = None, T_UNDESCRIBED = None
-cdef object T_AnnotationDict = None, T_PropertyDict = None, T_SymbolList = None
-cdef object T_UnmappedType = None
-cdef object T_Data = None
-cdef object T_annotation_key = None     # proton._data._symbolize_or_ulong (AnnotationDict's key check)
 cdef object T_UUID = _uuid_mod.UUID
 
 # Depth guard: a nested value deeper than this is refused rather than overflowing the C stack.
@@ -47,37 +37,13 @@ class UnsupportedTypeError(KeyError, TypeError):
         return str(self.args[0]) if self.args else ""
 
 
-def register_types(**types):
-    """Called once by proton._data with the Python value classes the codec maps."""
-    global T_symbol, T_char, T_timestamp, T_ubyte, T_ushort, T_uint, T_ulong, T_byte, T_short
-    global T_int32, T_float32, T_decimal32, T_decimal64, T_decimal128, T_Described, T_Array
-    global T_UNDESCRIBED, T_AnnotationDict, T_PropertyDict, T_SymbolList, T_UnmappedType, T_Data, T_annotation_key
-    T_symbol = types["symbol"]
-    T_char = types["char"]
-    T_timestamp = types["timestamp"]
-    T_ubyte = types["ubyte"]
-    T_ushort = types["ushort"]
-    T_uint = types["uint"]
-    T_ulong = types["ulong"]
-    T_byte = types["byte"]
-    T_short = types["short"]
-    T_int32 = types["int32"]
-    T_float32 = types["float32"]
-    T_decimal32 = types["decimal32"]
-    T_decimal64 = types["decimal64"]
-    T_decimal128 = types["decimal128"]
-    T_Described = types["Described"]
-    T_Array = types["Array"]
-    T_UNDESCRIBED = types["UNDESCRIBED"]
-    T_AnnotationDict = types["AnnotationDict"]
-    T_PropertyDict = types["PropertyDict"]
-    T_SymbolList = types["SymbolList"]
-    T_UnmappedType = types.get("UnmappedType")
-    T_annotation_key = types.get("annotation_key")
-    T_Data = types.get("Data")
+cdef int codec_bound() except -1:
+    """After bind(): the offsets of AnnotationDict's slots the codec reads directly."""
     global _validation_fn_offset, _raise_on_error_offset
-    _validation_fn_offset = slot_offset(T_AnnotationDict, "validation_fn")
-    _raise_on_error_offset = slot_offset(T_AnnotationDict, "raise_on_error")
+    if T_AnnotationDict is not None:
+        _validation_fn_offset = slot_offset(T_AnnotationDict, "validation_fn")
+        _raise_on_error_offset = slot_offset(T_AnnotationDict, "raise_on_error")
+    return 0
 
 
 cdef inline int data_check(pn_data_t *d, int code) except -1:

@@ -16,53 +16,53 @@ cdef inline uint64_t rd64(const unsigned char *p) noexcept nogil:
 
 cdef inline int pn_type_of(unsigned char code) noexcept nogil:
     """The engine's type number for an AMQP format code (as Array.type reports it)."""
-    if code == 0x40:
+    if code == FC_NULL:
         return c_codec.PN_NULL
-    if code == 0x41 or code == 0x42 or code == 0x56:
+    if code == FC_TRUE or code == FC_FALSE or code == FC_BOOLEAN:
         return c_codec.PN_BOOL
-    if code == 0x50:
+    if code == FC_UBYTE:
         return c_codec.PN_UBYTE
-    if code == 0x51:
+    if code == FC_BYTE:
         return c_codec.PN_BYTE
-    if code == 0x60:
+    if code == FC_USHORT:
         return c_codec.PN_USHORT
-    if code == 0x61:
+    if code == FC_SHORT:
         return c_codec.PN_SHORT
-    if code == 0x43 or code == 0x52 or code == 0x70:
+    if code == FC_UINT0 or code == FC_SMALLUINT or code == FC_UINT:
         return c_codec.PN_UINT
-    if code == 0x54 or code == 0x71:
+    if code == FC_SMALLINT or code == FC_INT:
         return c_codec.PN_INT
-    if code == 0x73:
+    if code == FC_CHAR:
         return c_codec.PN_CHAR
-    if code == 0x44 or code == 0x53 or code == 0x80:
+    if code == FC_ULONG0 or code == FC_SMALLULONG or code == FC_ULONG:
         return c_codec.PN_ULONG
-    if code == 0x55 or code == 0x81:
+    if code == FC_SMALLLONG or code == FC_LONG:
         return c_codec.PN_LONG
-    if code == 0x83:
+    if code == FC_TIMESTAMP:
         return c_codec.PN_TIMESTAMP
-    if code == 0x72:
+    if code == FC_FLOAT:
         return c_codec.PN_FLOAT
-    if code == 0x82:
+    if code == FC_DOUBLE:
         return c_codec.PN_DOUBLE
-    if code == 0x74:
+    if code == FC_DECIMAL32:
         return c_codec.PN_DECIMAL32
-    if code == 0x84:
+    if code == FC_DECIMAL64:
         return c_codec.PN_DECIMAL64
-    if code == 0x94:
+    if code == FC_DECIMAL128:
         return c_codec.PN_DECIMAL128
-    if code == 0x98:
+    if code == FC_UUID:
         return c_codec.PN_UUID
-    if code == 0xa0 or code == 0xb0:
+    if code == FC_VBIN8 or code == FC_VBIN32:
         return c_codec.PN_BINARY
-    if code == 0xa1 or code == 0xb1:
+    if code == FC_STR8 or code == FC_STR32:
         return c_codec.PN_STRING
-    if code == 0xa3 or code == 0xb3:
+    if code == FC_SYM8 or code == FC_SYM32:
         return c_codec.PN_SYMBOL
-    if code == 0x45 or code == 0xc0 or code == 0xd0:
+    if code == FC_LIST0 or code == FC_LIST8 or code == FC_LIST32:
         return c_codec.PN_LIST
-    if code == 0xc1 or code == 0xd1:
+    if code == FC_MAP8 or code == FC_MAP32:
         return c_codec.PN_MAP
-    if code == 0xe0 or code == 0xf0:
+    if code == FC_ARRAY8 or code == FC_ARRAY32:
         return c_codec.PN_ARRAY
     return c_codec.PN_INVALID
 
@@ -81,101 +81,101 @@ cdef object read_body(const unsigned char *p, unsigned char code, Py_ssize_t *po
     if depth > MAX_DEPTH:
         raise DataException("value nested more than %d levels deep" % MAX_DEPTH)
     # fixed width
-    if code == 0x40:
+    if code == FC_NULL:
         return None
-    if code == 0x41:
+    if code == FC_TRUE:
         return True
-    if code == 0x42:
+    if code == FC_FALSE:
         return False
-    if code == 0x45:
+    if code == FC_LIST0:
         return []
-    if code == 0x43:
+    if code == FC_UINT0:
         return new_int(T_uint, 0)
-    if code == 0x44:
+    if code == FC_ULONG0:
         return new_int(T_ulong, 0)
-    if code == 0x53:
+    if code == FC_SMALLULONG:
         pos[0] = i + 1
         return new_int(T_ulong, p[i])
-    if code == 0x52:
+    if code == FC_SMALLUINT:
         pos[0] = i + 1
         return new_int(T_uint, p[i])
-    if code == 0x55:
+    if code == FC_SMALLLONG:
         pos[0] = i + 1
         return <int8_t>p[i]
-    if code == 0x54:
+    if code == FC_SMALLINT:
         pos[0] = i + 1
         return new_int(T_int32, <int8_t>p[i])
-    if code == 0x56:
+    if code == FC_BOOLEAN:
         pos[0] = i + 1
         return p[i] != 0
-    if code == 0x50:
+    if code == FC_UBYTE:
         pos[0] = i + 1
         return new_int(T_ubyte, p[i])
-    if code == 0x51:
+    if code == FC_BYTE:
         pos[0] = i + 1
         return new_int(T_byte, <int8_t>p[i])
-    if code == 0x60:
+    if code == FC_USHORT:
         pos[0] = i + 2
         return new_int(T_ushort, rd16(p + i))
-    if code == 0x61:
+    if code == FC_SHORT:
         pos[0] = i + 2
         return new_int(T_short, <int16_t>rd16(p + i))
-    if code == 0x70:
+    if code == FC_UINT:
         pos[0] = i + 4
         return new_int(T_uint, be32(p + i))
-    if code == 0x71:
+    if code == FC_INT:
         pos[0] = i + 4
         return new_int(T_int32, <int32_t>be32(p + i))
-    if code == 0x72:
+    if code == FC_FLOAT:
         pos[0] = i + 4
         u32 = be32(p + i)
         memcpy(&f, &u32, 4)
         return T_float32(f)
-    if code == 0x73:
+    if code == FC_CHAR:
         pos[0] = i + 4
         return char_value(be32(p + i))
-    if code == 0x74:
+    if code == FC_DECIMAL32:
         pos[0] = i + 4
         return new_int(T_decimal32, be32(p + i))
-    if code == 0x80:
+    if code == FC_ULONG:
         pos[0] = i + 8
         return new_int(T_ulong, rd64(p + i))
-    if code == 0x81:
+    if code == FC_LONG:
         pos[0] = i + 8
         return <int64_t>rd64(p + i)
-    if code == 0x82:
+    if code == FC_DOUBLE:
         pos[0] = i + 8
         u64 = rd64(p + i)
         memcpy(&dbl, &u64, 8)
         return dbl
-    if code == 0x83:
+    if code == FC_TIMESTAMP:
         pos[0] = i + 8
         return new_int(T_timestamp, <int64_t>rd64(p + i))
-    if code == 0x84:
+    if code == FC_DECIMAL64:
         pos[0] = i + 8
         return new_int(T_decimal64, rd64(p + i))
-    if code == 0x94:
+    if code == FC_DECIMAL128:
         pos[0] = i + 16
         return T_decimal128(PyBytes_FromStringAndSize(<const char *>p + i, 16))
-    if code == 0x98:
+    if code == FC_UUID:
         pos[0] = i + 16
         return uuid_from_raw(<const char *>p + i)
     # variable width
-    if code == 0xa0 or code == 0xa1 or code == 0xa3 or code == 0xb0 or code == 0xb1 or code == 0xb3:
-        if code < 0xb0:
+    if code == FC_VBIN8 or code == FC_STR8 or code == FC_SYM8 or code == FC_VBIN32 or code == FC_STR32 or code == FC_SYM32:
+        if code < FC_VBIN32:
             size = p[i]
             i += 1
         else:
             size = be32(p + i)
             i += 4
         pos[0] = i + size
-        if code == 0xa0 or code == 0xb0:
+        if code == FC_VBIN8 or code == FC_VBIN32:
             return PyBytes_FromStringAndSize(<const char *>p + i, size)
-        if code == 0xa3 or code == 0xb3:
+        if code == FC_SYM8 or code == FC_SYM32:
             return shared_name(<const char *>p + i, size, True)
         return utf8_text(<const char *>p + i, size)
     # compound and array: size, count, then the content
-    if code == 0xc0 or code == 0xc1 or code == 0xe0:
+    if code == FC_LIST8 or code == FC_MAP8 or code == FC_ARRAY8:
         size = p[i]
         count = p[i + 1]
         i += 2
@@ -186,15 +186,15 @@ cdef object read_body(const unsigned char *p, unsigned char code, Py_ssize_t *po
         i += 8
         n = i - 4 + size
     pos[0] = n
-    if code == 0xc0 or code == 0xd0:
+    if code == FC_LIST8 or code == FC_LIST32:
         items = []
         for k in range(count):
             items.append(read_value(p, &i, n, depth + 1))
         return items
-    if code == 0xc1 or code == 0xd1:
+    if code == FC_MAP8 or code == FC_MAP32:
         mapping = {}
         for k in range(0, count, 2):
-            if i + 1 < n and p[i] == 0xa1 and i + 2 + p[i + 1] <= n:     # a short string key
+            if i + 1 < n and p[i] == FC_STR8 and i + 2 + p[i + 1] <= n:     # a short string key
                 key = shared_name(<const char *>p + i + 2, p[i + 1], False)
                 i += 2 + p[i + 1]
             else:
@@ -208,7 +208,7 @@ cdef object read_body(const unsigned char *p, unsigned char code, Py_ssize_t *po
         return T_Array(descriptor, c_codec.PN_NULL)
     element = p[i]
     i += 1
-    if element == 0x00:
+    if element == FC_DESCRIBED:
         descriptor = read_value(p, &i, n, depth + 1)
         element = p[i]
         i += 1
@@ -224,7 +224,7 @@ cdef object read_value(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t end, 
         raise DataException("[%d]: truncated AMQP value" % c_error.PN_UNDERFLOW)
     code = p[pos[0]]
     pos[0] += 1
-    if code == 0x00:
+    if code == FC_DESCRIBED:
         descriptor = read_value(p, pos, end, depth + 1)
         value = read_value(p, pos, end, depth + 1)
         return T_Described(descriptor, value)
@@ -269,10 +269,10 @@ cdef object read_text_field(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t 
     cdef unsigned char code = p[pos[0]]
     cdef Py_ssize_t i = pos[0] + 1, size
     cdef const void *nul
-    if code == 0xa1 or code == 0xa3:
+    if code == FC_STR8 or code == FC_SYM8:
         size = p[i]
         i += 1
-    elif code == 0xb1 or code == 0xb3:
+    elif code == FC_STR32 or code == FC_SYM32:
         size = be32(p + i)
         i += 4
     else:
@@ -295,14 +295,14 @@ cdef object read_properties_map(const unsigned char *p, Py_ssize_t *pos, Py_ssiz
     cdef unsigned char code = p[pos[0]]
     cdef Py_ssize_t i = pos[0] + 1, count, k, n, size
     cdef dict mapping
-    if code == 0x40:
+    if code == FC_NULL:
         pos[0] = i
         return None
-    if code == 0xc1:
+    if code == FC_MAP8:
         count = p[i + 1]
         n = i + 1 + p[i]
         i += 2
-    elif code == 0xd1:
+    elif code == FC_MAP32:
         count = be32(p + i + 4)
         n = i + 4 + be32(p + i)
         i += 8
@@ -311,11 +311,11 @@ cdef object read_properties_map(const unsigned char *p, Py_ssize_t *pos, Py_ssiz
                                % (c_error.PN_ARG_ERR, code))
     mapping = {}
     for k in range(0, count, 2):
-        if p[i] == 0xa1:
+        if p[i] == FC_STR8:
             size = p[i + 1]
             key = shared_name(<const char *>p + i + 2, size, False)
             i += 2 + size
-        elif p[i] == 0xb1:
+        elif p[i] == FC_STR32:
             size = be32(p + i + 1)
             key = shared_name(<const char *>p + i + 5, size, False)
             i += 5 + size
@@ -327,18 +327,6 @@ cdef object read_properties_map(const unsigned char *p, Py_ssize_t *pos, Py_ssiz
     return mapping
 
 
-# Section descriptors (AMQP 1.0 part 3)
-DEF S_HEADER = 0x70
-DEF S_DELIVERY_ANNOTATIONS = 0x71
-DEF S_MESSAGE_ANNOTATIONS = 0x72
-DEF S_PROPERTIES = 0x73
-DEF S_APPLICATION_PROPERTIES = 0x74
-DEF S_DATA = 0x75
-DEF S_AMQP_SEQUENCE = 0x76
-DEF S_AMQP_VALUE = 0x77
-DEF S_FOOTER = 0x78
-
-
 # -- reading the header and properties lists field by field, without building Python lists -----
 
 cdef Py_ssize_t list_open(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t end, Py_ssize_t *count) except -2:
@@ -346,15 +334,15 @@ cdef Py_ssize_t list_open(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t en
     first element, ``count`` gets the element count); -1 when the value is not a list."""
     cdef unsigned char code = p[pos[0]]
     cdef Py_ssize_t i = pos[0] + 1
-    if code == 0x45:
+    if code == FC_LIST0:
         count[0] = 0
         pos[0] = i
         return i
-    if code == 0xc0:
+    if code == FC_LIST8:
         count[0] = p[i + 1]
         pos[0] = i + 2
         return i + 1 + p[i]
-    if code == 0xd0:
+    if code == FC_LIST32:
         count[0] = be32(p + i + 4)
         pos[0] = i + 8
         return i + 4 + be32(p + i)
@@ -366,30 +354,30 @@ cdef bint read_uint_field(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t en
     another type (then skipped)."""
     cdef unsigned char code = p[pos[0]]
     cdef Py_ssize_t i = pos[0] + 1
-    if code == 0x40:
+    if code == FC_NULL:
         pos[0] = i
         return False
-    if code == 0x41 or code == 0x42:
-        out[0] = code == 0x41
+    if code == FC_TRUE or code == FC_FALSE:
+        out[0] = code == FC_TRUE
         pos[0] = i
         return True
-    if code == 0x56 or code == 0x50 or code == 0x52 or code == 0x53:
+    if code == FC_BOOLEAN or code == FC_UBYTE or code == FC_SMALLUINT or code == FC_SMALLULONG:
         out[0] = p[i]
         pos[0] = i + 1
         return True
-    if code == 0x43 or code == 0x44:
+    if code == FC_UINT0 or code == FC_ULONG0:
         out[0] = 0
         pos[0] = i
         return True
-    if code == 0x60:
+    if code == FC_USHORT:
         out[0] = rd16(p + i)
         pos[0] = i + 2
         return True
-    if code == 0x70:
+    if code == FC_UINT:
         out[0] = be32(p + i)
         pos[0] = i + 4
         return True
-    if code == 0x80 or code == 0x83:
+    if code == FC_ULONG or code == FC_TIMESTAMP:
         out[0] = rd64(p + i)
         pos[0] = i + 8
         return True
@@ -405,7 +393,7 @@ cdef bint read_uint_field(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t en
 
 cdef Py_ssize_t tree_value(pn_data_t *d, const unsigned char *p, Py_ssize_t pos, Py_ssize_t end) except -1:
     """Append the complete value at ``p[pos]`` to ``d``; return the offset just past it."""
-    if p[pos] == 0x00:
+    if p[pos] == FC_DESCRIBED:
         data_check(d, c_codec.pn_data_put_described(d))
         c_codec.pn_data_enter(d)
         pos = tree_value(d, p, pos + 1, end)
@@ -428,119 +416,119 @@ cdef Py_ssize_t tree_body(pn_data_t *d, const unsigned char *p, unsigned char co
     cdef int element_type
     cdef c_codec.pn_decimal128_t dec
     cdef c_codec.pn_uuid_t uu
-    if code == 0x40:
+    if code == FC_NULL:
         data_check(d, c_codec.pn_data_put_null(d))
         return i
-    if code == 0x41 or code == 0x42:
-        data_check(d, c_codec.pn_data_put_bool(d, code == 0x41))
+    if code == FC_TRUE or code == FC_FALSE:
+        data_check(d, c_codec.pn_data_put_bool(d, code == FC_TRUE))
         return i
-    if code == 0x56:
+    if code == FC_BOOLEAN:
         data_check(d, c_codec.pn_data_put_bool(d, p[i] != 0))
         return i + 1
-    if code == 0x43:
+    if code == FC_UINT0:
         data_check(d, c_codec.pn_data_put_uint(d, 0))
         return i
-    if code == 0x44:
+    if code == FC_ULONG0:
         data_check(d, c_codec.pn_data_put_ulong(d, 0))
         return i
-    if code == 0x45:
+    if code == FC_LIST0:
         data_check(d, c_codec.pn_data_put_list(d))
         return i
-    if code == 0x50:
+    if code == FC_UBYTE:
         data_check(d, c_codec.pn_data_put_ubyte(d, p[i]))
         return i + 1
-    if code == 0x51:
+    if code == FC_BYTE:
         data_check(d, c_codec.pn_data_put_byte(d, <int8_t>p[i]))
         return i + 1
-    if code == 0x52:
+    if code == FC_SMALLUINT:
         data_check(d, c_codec.pn_data_put_uint(d, p[i]))
         return i + 1
-    if code == 0x53:
+    if code == FC_SMALLULONG:
         data_check(d, c_codec.pn_data_put_ulong(d, p[i]))
         return i + 1
-    if code == 0x54:
+    if code == FC_SMALLINT:
         data_check(d, c_codec.pn_data_put_int(d, <int8_t>p[i]))
         return i + 1
-    if code == 0x55:
+    if code == FC_SMALLLONG:
         data_check(d, c_codec.pn_data_put_long(d, <int8_t>p[i]))
         return i + 1
-    if code == 0x60:
+    if code == FC_USHORT:
         data_check(d, c_codec.pn_data_put_ushort(d, rd16(p + i)))
         return i + 2
-    if code == 0x61:
+    if code == FC_SHORT:
         data_check(d, c_codec.pn_data_put_short(d, <int16_t>rd16(p + i)))
         return i + 2
-    if code == 0x70:
+    if code == FC_UINT:
         data_check(d, c_codec.pn_data_put_uint(d, be32(p + i)))
         return i + 4
-    if code == 0x71:
+    if code == FC_INT:
         data_check(d, c_codec.pn_data_put_int(d, <int32_t>be32(p + i)))
         return i + 4
-    if code == 0x72:
+    if code == FC_FLOAT:
         u32 = be32(p + i)
         memcpy(&f, &u32, 4)
         data_check(d, c_codec.pn_data_put_float(d, f))
         return i + 4
-    if code == 0x73:
+    if code == FC_CHAR:
         data_check(d, c_codec.pn_data_put_char(d, be32(p + i)))
         return i + 4
-    if code == 0x74:
+    if code == FC_DECIMAL32:
         data_check(d, c_codec.pn_data_put_decimal32(d, be32(p + i)))
         return i + 4
-    if code == 0x80:
+    if code == FC_ULONG:
         data_check(d, c_codec.pn_data_put_ulong(d, rd64(p + i)))
         return i + 8
-    if code == 0x81:
+    if code == FC_LONG:
         data_check(d, c_codec.pn_data_put_long(d, <int64_t>rd64(p + i)))
         return i + 8
-    if code == 0x82:
+    if code == FC_DOUBLE:
         u64 = rd64(p + i)
         memcpy(&dbl, &u64, 8)
         data_check(d, c_codec.pn_data_put_double(d, dbl))
         return i + 8
-    if code == 0x83:
+    if code == FC_TIMESTAMP:
         data_check(d, c_codec.pn_data_put_timestamp(d, <int64_t>rd64(p + i)))
         return i + 8
-    if code == 0x84:
+    if code == FC_DECIMAL64:
         data_check(d, c_codec.pn_data_put_decimal64(d, rd64(p + i)))
         return i + 8
-    if code == 0x94:
+    if code == FC_DECIMAL128:
         memcpy(dec.bytes, p + i, 16)
         data_check(d, c_codec.pn_data_put_decimal128(d, dec))
         return i + 16
-    if code == 0x98:
+    if code == FC_UUID:
         memcpy(uu.bytes, p + i, 16)
         data_check(d, c_codec.pn_data_put_uuid(d, uu))
         return i + 16
-    if code == 0xa0 or code == 0xa1 or code == 0xa3 or code == 0xb0 or code == 0xb1 or code == 0xb3:
-        if code < 0xb0:
+    if code == FC_VBIN8 or code == FC_STR8 or code == FC_SYM8 or code == FC_VBIN32 or code == FC_STR32 or code == FC_SYM32:
+        if code < FC_VBIN32:
             size = p[i]
             i += 1
         else:
             size = be32(p + i)
             i += 4
-        if code == 0xa0 or code == 0xb0:
+        if code == FC_VBIN8 or code == FC_VBIN32:
             data_check(d, c_codec.pn_data_put_binary(d, c_types.pn_bytes(size, <const char *>p + i)))
-        elif code == 0xa1 or code == 0xb1:
+        elif code == FC_STR8 or code == FC_STR32:
             data_check(d, c_codec.pn_data_put_string(d, c_types.pn_bytes(size, <const char *>p + i)))
         else:
             data_check(d, c_codec.pn_data_put_symbol(d, c_types.pn_bytes(size, <const char *>p + i)))
         return i + size
     # compound and array: size, count, then the content (ending at n)
-    if code == 0xc0 or code == 0xc1 or code == 0xe0:
+    if code == FC_LIST8 or code == FC_MAP8 or code == FC_ARRAY8:
         size = p[i]
         count = p[i + 1]
         i += 2
         n = i - 1 + size
-    elif code == 0xd0 or code == 0xd1 or code == 0xf0:
+    elif code == FC_LIST32 or code == FC_MAP32 or code == FC_ARRAY32:
         size = be32(p + i)
         count = be32(p + i + 4)
         i += 8
         n = i - 4 + size
     else:
         raise DataException("[%d]: unknown AMQP format code 0x%02x" % (c_error.PN_ARG_ERR, code))
-    if code == 0xc0 or code == 0xd0 or code == 0xc1 or code == 0xd1:
-        if code == 0xc0 or code == 0xd0:
+    if code == FC_LIST8 or code == FC_LIST32 or code == FC_MAP8 or code == FC_MAP32:
+        if code == FC_LIST8 or code == FC_LIST32:
             data_check(d, c_codec.pn_data_put_list(d))
         else:
             data_check(d, c_codec.pn_data_put_map(d))
@@ -554,7 +542,7 @@ cdef Py_ssize_t tree_body(pn_data_t *d, const unsigned char *p, unsigned char co
         data_check(d, c_codec.pn_data_put_array(d, False, c_codec.PN_NULL))
         return n
     element = p[i]
-    described = element == 0x00
+    described = element == FC_DESCRIBED
     if described:
         k = scan_value(p, i + 1, n, 1)          # where the descriptor ends
         element = p[k]

@@ -25,13 +25,13 @@ cdef int enc_utf8(EncodeBuffer b, object s, unsigned char small_code, unsigned c
 cdef int enc_binary(EncodeBuffer b, object v) except -1:
     cdef const unsigned char[::1] view
     if type(v) is bytes:
-        return b.variable(0xa0, 0xb0, PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v))
+        return b.variable(FC_VBIN8, FC_VBIN32, PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v))
     if isinstance(v, memoryview) and not (<memoryview>v).c_contiguous:
         v = (<memoryview>v).tobytes()
     view = v
     if view.shape[0] == 0:
-        return b.variable(0xa0, 0xb0, NULL, 0)
-    return b.variable(0xa0, 0xb0, <const char *>&view[0], view.shape[0])
+        return b.variable(FC_VBIN8, FC_VBIN32, NULL, 0)
+    return b.variable(FC_VBIN8, FC_VBIN32, <const char *>&view[0], view.shape[0])
 
 
 cdef int enc_compound(EncodeBuffer b, unsigned char code, Py_ssize_t count) except -1:
@@ -110,53 +110,53 @@ cdef unsigned char element_code(int element_type) noexcept:
     the widest form of the type, so that every element has the same width. 0 for described
     elements, which the direct encoder leaves to the engine."""
     if element_type == c_codec.PN_NULL:
-        return 0x40
+        return FC_NULL
     if element_type == c_codec.PN_BOOL:
-        return 0x56
+        return FC_BOOLEAN
     if element_type == c_codec.PN_UBYTE:
-        return 0x50
+        return FC_UBYTE
     if element_type == c_codec.PN_BYTE:
-        return 0x51
+        return FC_BYTE
     if element_type == c_codec.PN_USHORT:
-        return 0x60
+        return FC_USHORT
     if element_type == c_codec.PN_SHORT:
-        return 0x61
+        return FC_SHORT
     if element_type == c_codec.PN_UINT:
-        return 0x70
+        return FC_UINT
     if element_type == c_codec.PN_INT:
-        return 0x71
+        return FC_INT
     if element_type == c_codec.PN_CHAR:
-        return 0x73
+        return FC_CHAR
     if element_type == c_codec.PN_FLOAT:
-        return 0x72
+        return FC_FLOAT
     if element_type == c_codec.PN_DECIMAL32:
-        return 0x74
+        return FC_DECIMAL32
     if element_type == c_codec.PN_ULONG:
-        return 0x80
+        return FC_ULONG
     if element_type == c_codec.PN_LONG:
-        return 0x81
+        return FC_LONG
     if element_type == c_codec.PN_DOUBLE:
-        return 0x82
+        return FC_DOUBLE
     if element_type == c_codec.PN_TIMESTAMP:
-        return 0x83
+        return FC_TIMESTAMP
     if element_type == c_codec.PN_DECIMAL64:
-        return 0x84
+        return FC_DECIMAL64
     if element_type == c_codec.PN_DECIMAL128:
-        return 0x94
+        return FC_DECIMAL128
     if element_type == c_codec.PN_UUID:
-        return 0x98
+        return FC_UUID
     if element_type == c_codec.PN_BINARY:
-        return 0xb0
+        return FC_VBIN32
     if element_type == c_codec.PN_STRING:
-        return 0xb1
+        return FC_STR32
     if element_type == c_codec.PN_SYMBOL:
-        return 0xb3
+        return FC_SYM32
     if element_type == c_codec.PN_LIST:
-        return 0xd0
+        return FC_LIST32
     if element_type == c_codec.PN_MAP:
-        return 0xd1
+        return FC_MAP32
     if element_type == c_codec.PN_ARRAY:
-        return 0xf0
+        return FC_ARRAY32
     return 0
 
 
@@ -303,7 +303,7 @@ cdef int enc_array_body(EncodeBuffer b, object arr, int depth) except -1:
     b.reserve(8)
     b.size += 8
     if arr.descriptor != T_UNDESCRIBED:
-        b.byte(0x00)
+        b.byte(FC_DESCRIBED)
         if enc_value(b, arr.descriptor, depth) == GIVE_UP:
             return GIVE_UP
     b.byte(code)
@@ -331,30 +331,30 @@ cdef int enc_value(EncodeBuffer b, object o, int depth) except -1:
     if depth >= MAX_DEPTH:
         raise DataException("value nested more than %d levels deep" % MAX_DEPTH)
     if t is str:
-        return enc_utf8(b, o, 0xa1, 0xb1)
+        return enc_utf8(b, o, FC_STR8, FC_STR32)
     if t is int:
         iv = o
         if -128 <= iv <= 127:
-            b.byte(0x55)
+            b.byte(FC_SMALLLONG)
             return b.byte(<unsigned char><int8_t>iv)
-        b.byte(0x81)
+        b.byte(FC_LONG)
         return b.u64(<uint64_t>iv)
     if o is None:
-        return b.byte(0x40)
+        return b.byte(FC_NULL)
     if t is bool:
-        return b.byte(0x41 if o is True else 0x42)
+        return b.byte(FC_TRUE if o is True else FC_FALSE)
     if t is float:
         d = o
         memcpy(&bits64, &d, 8)
-        b.byte(0x82)
+        b.byte(FC_DOUBLE)
         return b.u64(bits64)
     if t is bytes:
         return enc_binary(b, o)
     if t is T_symbol:
-        return enc_utf8(b, o, 0xa3, 0xb3)
+        return enc_utf8(b, o, FC_SYM8, FC_SYM32)
     if t is dict or t is T_AnnotationDict or t is T_PropertyDict:
         start = b.size
-        enc_compound(b, 0xd1, 0)
+        enc_compound(b, FC_MAP32, 0)
         count = 0
         while PyDict_Next(o, &pos, &k, &v):
             if enc_value(b, <object>k, depth + 1) == GIVE_UP or enc_value(b, <object>v, depth + 1) == GIVE_UP:
@@ -364,9 +364,9 @@ cdef int enc_value(EncodeBuffer b, object o, int depth) except -1:
         return 0
     if t is list or t is tuple or t is T_SymbolList:
         if len(o) == 0:
-            return b.byte(0x45)
+            return b.byte(FC_LIST0)
         start = b.size
-        enc_compound(b, 0xd0, 0)
+        enc_compound(b, FC_LIST32, 0)
         count = 0
         for item in o:
             if enc_value(b, item, depth + 1) == GIVE_UP:
@@ -377,73 +377,73 @@ cdef int enc_value(EncodeBuffer b, object o, int depth) except -1:
     if t is T_ulong:
         uv = o
         if uv == 0:
-            return b.byte(0x44)
+            return b.byte(FC_ULONG0)
         if uv < 256:
-            b.byte(0x53)
+            b.byte(FC_SMALLULONG)
             return b.byte(<unsigned char>uv)
-        b.byte(0x80)
+        b.byte(FC_ULONG)
         return b.u64(uv)
     if t is T_uint:
         uv = <uint32_t>o
         if uv == 0:
-            return b.byte(0x43)
+            return b.byte(FC_UINT0)
         if uv < 256:
-            b.byte(0x52)
+            b.byte(FC_SMALLUINT)
             return b.byte(<unsigned char>uv)
-        b.byte(0x70)
+        b.byte(FC_UINT)
         return b.u32(<uint32_t>uv)
     if t is T_int32:
         iv = <int32_t>o
         if -128 <= iv <= 127:
-            b.byte(0x54)
+            b.byte(FC_SMALLINT)
             return b.byte(<unsigned char><int8_t>iv)
-        b.byte(0x71)
+        b.byte(FC_INT)
         return b.u32(<uint32_t><int32_t>iv)
     if t is T_timestamp:
-        b.byte(0x83)
+        b.byte(FC_TIMESTAMP)
         return b.u64(<uint64_t><int64_t>o)
     if t is T_UUID:
         raw = o.bytes
-        b.byte(0x98)
+        b.byte(FC_UUID)
         return b.raw(PyBytes_AS_STRING(raw), 16)
     if t is T_ubyte:
-        b.byte(0x50)
+        b.byte(FC_UBYTE)
         return b.byte(<uint8_t>o)
     if t is T_byte:
-        b.byte(0x51)
+        b.byte(FC_BYTE)
         return b.byte(<unsigned char><int8_t>o)
     if t is T_ushort:
-        b.byte(0x60)
+        b.byte(FC_USHORT)
         return b.u16(<uint16_t>o)
     if t is T_short:
-        b.byte(0x61)
+        b.byte(FC_SHORT)
         return b.u16(<uint16_t><int16_t>o)
     if t is T_float32:
         f = o
         memcpy(&bits32, &f, 4)
-        b.byte(0x72)
+        b.byte(FC_FLOAT)
         return b.u32(bits32)
     if t is T_char:
-        b.byte(0x73)
+        b.byte(FC_CHAR)
         return b.u32(char_code(o))
     if t is T_decimal32:
-        b.byte(0x74)
+        b.byte(FC_DECIMAL32)
         return b.u32(<uint32_t>o)
     if t is T_decimal64:
-        b.byte(0x84)
+        b.byte(FC_DECIMAL64)
         return b.u64(<uint64_t>o)
     if t is bytearray or t is memoryview:
         return enc_binary(b, o)
     if t is T_Described:
-        b.byte(0x00)
+        b.byte(FC_DESCRIBED)
         if enc_value(b, o.descriptor, depth + 1) == GIVE_UP:
             return GIVE_UP
         return enc_value(b, o.value, depth + 1)
     if t is T_Array:
-        b.byte(0xf0)
+        b.byte(FC_ARRAY32)
         return enc_array_body(b, o, depth + 1)
     if t is T_decimal128:
-        b.byte(0x94)
+        b.byte(FC_DECIMAL128)
         return enc_decimal128(b, o)
     return GIVE_UP
 
@@ -461,7 +461,7 @@ cdef class ListWriter:
 
     cdef inline int field(self) except -1:
         while self.nulls:
-            self.b.byte(0x40)
+            self.b.byte(FC_NULL)
             self.count += 1
             self.nulls -= 1
         self.count += 1
@@ -470,8 +470,8 @@ cdef class ListWriter:
 
 cdef inline int section_start(EncodeBuffer b, unsigned char descriptor) except -1:
     b.reserve(3)
-    b.data[b.size] = 0x00
-    b.data[b.size + 1] = 0x53
+    b.data[b.size] = FC_DESCRIBED
+    b.data[b.size + 1] = FC_SMALLULONG
     b.data[b.size + 2] = descriptor
     b.size += 3
     return 0
@@ -482,7 +482,7 @@ cdef int list_begin(EncodeBuffer b, ListWriter w) except -1:
     w.count = 0
     w.nulls = 0
     w.start = b.size
-    enc_compound(b, 0xd0, 0)       # written as list32; made compact by list_end when it fits
+    enc_compound(b, FC_LIST32, 0)       # written as list32; made compact by list_end when it fits
     return 0
 
 
@@ -491,10 +491,10 @@ cdef int list_end(ListWriter w) except -1:
     cdef Py_ssize_t content = b.size - (w.start + 9)
     if w.count == 0:
         b.size = w.start
-        return b.byte(0x45)
+        return b.byte(FC_LIST0)
     if content + 1 <= 255 and w.count <= 255:
         # compact form: list8 with a one-byte size and count
-        b.data[w.start] = 0xc0
+        b.data[w.start] = FC_LIST8
         b.data[w.start + 1] = <unsigned char>(content + 1)
         b.data[w.start + 2] = <unsigned char>w.count
         memmove(b.data + w.start + 3, b.data + w.start + 9, content)
@@ -514,11 +514,11 @@ cdef int opt_uint(ListWriter w, bint present, uint32_t v) except -1:
         return opt_null(w)
     w.field()
     if v == 0:
-        return w.b.byte(0x43)
+        return w.b.byte(FC_UINT0)
     if v < 256:
-        w.b.byte(0x52)
+        w.b.byte(FC_SMALLUINT)
         return w.b.byte(<unsigned char>v)
-    w.b.byte(0x70)
+    w.b.byte(FC_UINT)
     return w.b.u32(v)
 
 
@@ -533,7 +533,7 @@ cdef int opt_timestamp(ListWriter w, int64_t t) except -1:
     if t == 0:
         return opt_null(w)
     w.field()
-    w.b.byte(0x83)
+    w.b.byte(FC_TIMESTAMP)
     return w.b.u64(<uint64_t>t)
 
 
@@ -546,18 +546,18 @@ cdef int opt_msgid(ListWriter w, object v) except -1:
     if type(v) is int:
         u = v
         if u == 0:
-            return w.b.byte(0x44)
+            return w.b.byte(FC_ULONG0)
         if u < 256:
-            w.b.byte(0x53)
+            w.b.byte(FC_SMALLULONG)
             return w.b.byte(<unsigned char>u)
-        w.b.byte(0x80)
+        w.b.byte(FC_ULONG)
         return w.b.u64(u)
     if type(v) is str:
-        return enc_utf8(w.b, v, 0xa1, 0xb1)
+        return enc_utf8(w.b, v, FC_STR8, FC_STR32)
     if type(v) is bytes:
-        return w.b.variable(0xa0, 0xb0, PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v))
+        return w.b.variable(FC_VBIN8, FC_VBIN32, PyBytes_AS_STRING(v), PyBytes_GET_SIZE(v))
     raw = v.bytes
-    w.b.byte(0x98)
+    w.b.byte(FC_UUID)
     return w.b.raw(PyBytes_AS_STRING(raw), 16)
 
 

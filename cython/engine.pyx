@@ -3,31 +3,8 @@
 #
 # Wrappers of the engine's endpoints: connection, session, link, terminus, delivery,
 # disposition, and the condition conversions. The public classes (proton.Connection, ...)
-# are Python subclasses defined in proton/_endpoints.py and proton/_delivery.py; they hand
-# their classes to register_engine_types() so the wrappers made here have the public type.
-
-# Public classes, registered by the Python layer.
-cdef object T_Connection = None, T_Session = None, T_Sender = None, T_Receiver = None
-cdef object T_Terminus = None, T_Delivery = None, T_Disposition = None, T_Condition = None
-cdef object T_Transport = None, T_Handler = None, T_Message = None
-
-
-def register_engine_types(**types):
-    """Called once by the Python layer with the public wrapper classes."""
-    global T_Connection, T_Session, T_Sender, T_Receiver, T_Terminus, T_Delivery, T_Disposition
-    global T_Condition, T_Transport, T_Handler, T_Message
-    T_Connection = types.get("Connection", T_Connection)
-    T_Session = types.get("Session", T_Session)
-    T_Sender = types.get("Sender", T_Sender)
-    T_Receiver = types.get("Receiver", T_Receiver)
-    T_Terminus = types.get("Terminus", T_Terminus)
-    T_Delivery = types.get("Delivery", T_Delivery)
-    T_Disposition = types.get("Disposition", T_Disposition)
-    T_Condition = types.get("Condition", T_Condition)
-    T_Transport = types.get("Transport", T_Transport)
-    T_Handler = types.get("Handler", T_Handler)
-    T_Message = types.get("Message", T_Message)
-
+# are Python subclasses defined in proton/_endpoints.py and proton/_delivery.py, bound to the
+# T_ slots of registry.pyx, so the wrappers made here have the public type.
 
 # -- small conversions ------------------------------------------------------------------------
 
@@ -928,18 +905,10 @@ cdef class CDisposition:
         return 0
 
 
-cdef object T_DispositionType = None
-
-
 cdef object T_DispositionType_or_int(uint64_t code):
-    if T_DispositionType is not None and 0x23 <= code <= 0x27:
+    if T_DispositionType is not None and DS_RECEIVED <= code <= DS_MODIFIED:
         return T_DispositionType(code)
     return code
-
-
-def register_disposition_type(cls):
-    global T_DispositionType
-    T_DispositionType = cls
 
 
 cdef object make_disposition(pn_disposition_t *d, pn_delivery_t *delivery, bint local):

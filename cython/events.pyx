@@ -29,31 +29,19 @@ import weakref as _weakref
 
 # -- event types ------------------------------------------------------------------------------
 
-# EventType objects by number (registered by proton._events), and the reactor-level numbers the
-# Python layer gives its "internal" event types.
+# EventType objects by number (bound by proton._events through registry.pyx, and each type made
+# later through add_event_type()).
 cdef dict EVENT_TYPES = {}
 cdef list CORE_TYPES = [None] * 64
 cdef list CORE_METHODS = [None] * 64      # the interned handler method name of each core type
-cdef object T_Event = None
-cdef object T_Reject = None, T_Release = None
 
 
-def register_event_types(types, event_class):
-    """Called by proton._events with {number: EventType} and the public Event class."""
-    global T_Event
-    for number, etype in types.items():
-        EVENT_TYPES[number] = etype
-        if 0 <= number < 64:
-            CORE_TYPES[number] = etype
-            CORE_METHODS[number] = PyUnicode_InternFromString(etype.method.encode("utf-8"))
-    if event_class is not None:
-        T_Event = event_class
-
-
-def register_handler_exceptions(reject, release):
-    global T_Reject, T_Release
-    T_Reject = reject
-    T_Release = release
+def add_event_type(number, etype):
+    """Called for each EventType the Python layer makes (at import, and later for application types)."""
+    EVENT_TYPES[number] = etype
+    if 0 <= number < 64:
+        CORE_TYPES[number] = etype
+        CORE_METHODS[number] = PyUnicode_InternFromString(etype.method.encode("utf-8"))
 
 
 cdef inline object event_type_of(int number):

@@ -21,11 +21,20 @@ cdef dict _fast_bases = {}
 cdef dict _fast_classes = {}
 
 
-def register_fast_handler(cls):
-    """Let ``cls``, a Python class over one of the compiled bases (proton._handlers), and each of its
-    subclasses that leaves the base's FAST_NAMES (and on_unhandled) as ``cls`` has them take the
-    fast path."""
+cdef int add_fast_base(object cls) except -1:
+    """Let ``cls``, a class over one of the compiled bases below, and each of its subclasses that
+    leaves the base's FAST_NAMES (and on_unhandled) as ``cls`` has them take the fast path."""
     _fast_bases[cls] = tuple(cls.FAST_NAMES) + ("on_unhandled",)
+    _fast_classes.clear()
+    return 0
+
+
+cdef int fast_handlers_bound() except -1:
+    """After bind(): the Python layer's handler classes over the compiled bases."""
+    for cls in (T_FlowController, T_EndpointStateHandler, T_IncomingMessageHandler, T_OutgoingMessageHandler):
+        if cls is not None and cls not in _fast_bases:
+            add_fast_base(cls)
+    return 0
 
 
 cdef bint class_is_fast(object cls) except -1:
@@ -42,6 +51,19 @@ cdef bint class_is_fast(object cls) except -1:
     return ok
 
 
+cdef bint overridden_on_instance(object handler) except -1:
+    """True when one of the fast methods is set on ``handler`` itself (dispatch looks there first).
+    Looked at on the handler's first event; an attribute set after that is not seen."""
+    d = getattr(handler, "__dict__", None)
+    if not d:
+        return False
+    for base in type(handler).__mro__:
+        names = _fast_bases.get(base)
+        if names is not None:
+            return any(n in d for n in names)
+    return False
+
+
 cdef class CFastHandler:
     """A handler whose hot events are handled in C when its class leaves them alone."""
 
@@ -52,7 +74,7 @@ cdef class CFastHandler:
 
     cdef bint handle_fast(self, CEvent ev) except -1:
         if self._fast < 0:
-            self._fast = 1 if class_is_fast(type(self)) else 0
+            self._fast = 1 if class_is_fast(type(self)) and not overridden_on_instance(self) else 0
         if self._fast == 0:
             return False
         return self._handle(ev)

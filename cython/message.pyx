@@ -124,23 +124,34 @@ cdef inline object c_str(const char *s):
     return PyUnicode_DecodeUTF8(s, strlen(s), NULL)
 
 
-cdef int set_cstr(pn_message_t *m, object value, int which) except -1:
+# The message's string fields the engine keeps as C strings (see set_cstr).
+cdef enum CStrField:
+    CS_ADDRESS
+    CS_SUBJECT
+    CS_REPLY_TO
+    CS_CONTENT_TYPE
+    CS_CONTENT_ENCODING
+    CS_GROUP_ID
+    CS_REPLY_TO_GROUP_ID
+
+
+cdef int set_cstr(pn_message_t *m, object value, CStrField which) except -1:
     cdef const char *p
     cdef int rc
     if value is None:
         return 0
     p = PyUnicode_AsUTF8AndSize(value, NULL)
-    if which == 0:
+    if which == CS_ADDRESS:
         rc = c_message.pn_message_set_address(m, p)
-    elif which == 1:
+    elif which == CS_SUBJECT:
         rc = c_message.pn_message_set_subject(m, p)
-    elif which == 2:
+    elif which == CS_REPLY_TO:
         rc = c_message.pn_message_set_reply_to(m, p)
-    elif which == 3:
+    elif which == CS_CONTENT_TYPE:
         rc = c_message.pn_message_set_content_type(m, p)
-    elif which == 4:
+    elif which == CS_CONTENT_ENCODING:
         rc = c_message.pn_message_set_content_encoding(m, p)
-    elif which == 5:
+    elif which == CS_GROUP_ID:
         rc = c_message.pn_message_set_group_id(m, p)
     else:
         rc = c_message.pn_message_set_reply_to_group_id(m, p)
@@ -217,11 +228,42 @@ cdef object check_property_keys(object props):
     return props
 
 
-# Fields Message(...) takes as keywords, in the order of CMessage._assign.
-cdef dict MESSAGE_FIELD_INDEX = {name: i for i, name in enumerate((
-    "inferred", "durable", "priority", "ttl", "first_acquirer", "delivery_count", "id", "correlation_id", "user_id",
-    "address", "subject", "reply_to", "content_type", "content_encoding", "expiry_time", "creation_time", "group_id",
-    "group_sequence", "reply_to_group_id", "instructions", "annotations", "body", "properties", "footer"))}
+# The fields Message(...) takes as keywords, numbered for CMessage._assign; MESSAGE_FIELD_NAMES names
+# them in the same order (checked where the index below is built).
+cdef enum MessageField:
+    F_INFERRED = 0
+    F_DURABLE
+    F_PRIORITY
+    F_TTL
+    F_FIRST_ACQUIRER
+    F_DELIVERY_COUNT
+    F_ID
+    F_CORRELATION_ID
+    F_USER_ID
+    F_ADDRESS
+    F_SUBJECT
+    F_REPLY_TO
+    F_CONTENT_TYPE
+    F_CONTENT_ENCODING
+    F_EXPIRY_TIME
+    F_CREATION_TIME
+    F_GROUP_ID
+    F_GROUP_SEQUENCE
+    F_REPLY_TO_GROUP_ID
+    F_INSTRUCTIONS
+    F_ANNOTATIONS
+    F_BODY
+    F_PROPERTIES
+    F_FOOTER
+    F_COUNT
+
+cdef tuple MESSAGE_FIELD_NAMES = (
+    "inferred", "durable", "priority", "ttl", "first_acquirer", "delivery_count", "id", "correlation_id",
+    "user_id", "address", "subject", "reply_to", "content_type", "content_encoding", "expiry_time",
+    "creation_time", "group_id", "group_sequence", "reply_to_group_id", "instructions", "annotations", "body",
+    "properties", "footer",)
+cdef dict MESSAGE_FIELD_INDEX = {name: i for i, name in enumerate(MESSAGE_FIELD_NAMES)}
+
 
 # The keyword names a call passes are interned strings, the very objects that key the dict above:
 # a table indexed by their address finds a field without hashing (a miss falls back to the dict).
@@ -234,13 +276,16 @@ cdef inline Py_ssize_t field_slot(PyObject *name) noexcept:
     return (<size_t>name >> 4) & (FIELD_SLOTS - 1)
 
 
-cdef void _index_field_names():
+cdef int _index_field_names() except -1:
     cdef Py_ssize_t slot
+    if len(MESSAGE_FIELD_NAMES) != F_COUNT:
+        raise ImportError("MESSAGE_FIELD_NAMES and MessageField disagree")
     for name, number in MESSAGE_FIELD_INDEX.items():
         slot = field_slot(<PyObject *>name)
         if _field_names[slot] == NULL:
             _field_names[slot] = <PyObject *>name     # kept alive by MESSAGE_FIELD_INDEX
             _field_numbers[slot] = number
+    return 0
 
 
 _index_field_names()
@@ -300,23 +345,23 @@ cdef class CMessage:
 
     cdef int _assign(self, int field, object value) except -1:
         """Set one field (by its index in MESSAGE_FIELD_INDEX), with the same checks as its setter."""
-        if field == 0:    # inferred
+        if field == F_INFERRED:
             self._inferred = bool(value)
-        elif field == 1:    # durable
+        elif field == F_DURABLE:
             self._durable = bool(value)
-        elif field == 2:    # priority
+        elif field == F_PRIORITY:
             self._priority_x = <uint8_t>as_integer(value) ^ c_message.PN_DEFAULT_PRIORITY
-        elif field == 3:    # ttl
+        elif field == F_TTL:
             self._ttl = seconds_to_ms(value)
-        elif field == 4:    # first_acquirer
+        elif field == F_FIRST_ACQUIRER:
             self._first_acquirer = bool(value)
-        elif field == 5:    # delivery_count
+        elif field == F_DELIVERY_COUNT:
             self._delivery_count = as_integer(value)
-        elif field == 6:    # id
+        elif field == F_ID:
             self._id = checked_msgid(value, "id")
-        elif field == 7:    # correlation_id
+        elif field == F_CORRELATION_ID:
             self._correlation_id = checked_msgid(value, "correlation_id")
-        elif field == 8:    # user_id
+        elif field == F_USER_ID:
             if value is None:
                 self._user_id = None
             elif type(value) is bytes:
@@ -327,35 +372,35 @@ cdef class CMessage:
                 self._user_id = bytes(value)
             else:
                 raise TypeError("Message.user_id must be bytes, not %s" % type(value).__name__)
-        elif field == 9:    # address
+        elif field == F_ADDRESS:
             self._address = optional_str(value, "address")
-        elif field == 10:    # subject
+        elif field == F_SUBJECT:
             self._subject = optional_str(value, "subject")
-        elif field == 11:    # reply_to
+        elif field == F_REPLY_TO:
             self._reply_to = optional_str(value, "reply_to")
-        elif field == 12:    # content_type
+        elif field == F_CONTENT_TYPE:
             self._content_type = optional_str(value, "content_type")
-        elif field == 13:    # content_encoding
+        elif field == F_CONTENT_ENCODING:
             self._content_encoding = optional_str(value, "content_encoding")
-        elif field == 14:    # expiry_time
+        elif field == F_EXPIRY_TIME:
             self._expiry_time = seconds_to_ms(value)
-        elif field == 15:    # creation_time
+        elif field == F_CREATION_TIME:
             self._creation_time = seconds_to_ms(value)
-        elif field == 16:    # group_id
+        elif field == F_GROUP_ID:
             self._group_id = optional_str(value, "group_id")
-        elif field == 17:    # group_sequence
+        elif field == F_GROUP_SEQUENCE:
             self._group_sequence = as_integer(value)
-        elif field == 18:    # reply_to_group_id
+        elif field == F_REPLY_TO_GROUP_ID:
             self._reply_to_group_id = optional_str(value, "reply_to_group_id")
-        elif field == 19:    # instructions
+        elif field == F_INSTRUCTIONS:
             self.instruction_dict = new_annotation_dict(value) if isinstance(value, dict) else value
-        elif field == 20:    # annotations
+        elif field == F_ANNOTATIONS:
             self.annotation_dict = new_annotation_dict(value) if isinstance(value, dict) else value
-        elif field == 21:
+        elif field == F_BODY:
             self.body = value
-        elif field == 22:
+        elif field == F_PROPERTIES:
             self.properties = value
-        elif field == 23:
+        elif field == F_FOOTER:
             self.footer = value
         return 0
 
@@ -386,7 +431,7 @@ cdef class CMessage:
 
     @inferred.setter
     def inferred(self, value):
-        self._assign(0, value)
+        self._assign(F_INFERRED, value)
 
     @property
     def durable(self):
@@ -395,7 +440,7 @@ cdef class CMessage:
 
     @durable.setter
     def durable(self, value):
-        self._assign(1, value)
+        self._assign(F_DURABLE, value)
 
     @property
     def priority(self):
@@ -404,7 +449,7 @@ cdef class CMessage:
 
     @priority.setter
     def priority(self, value):
-        self._assign(2, value)
+        self._assign(F_PRIORITY, value)
 
     @property
     def ttl(self):
@@ -413,7 +458,7 @@ cdef class CMessage:
 
     @ttl.setter
     def ttl(self, value):
-        self._assign(3, value)
+        self._assign(F_TTL, value)
 
     @property
     def first_acquirer(self):
@@ -422,7 +467,7 @@ cdef class CMessage:
 
     @first_acquirer.setter
     def first_acquirer(self, value):
-        self._assign(4, value)
+        self._assign(F_FIRST_ACQUIRER, value)
 
     @property
     def delivery_count(self):
@@ -431,7 +476,7 @@ cdef class CMessage:
 
     @delivery_count.setter
     def delivery_count(self, value):
-        self._assign(5, value)
+        self._assign(F_DELIVERY_COUNT, value)
 
     # -- properties --------------------------------------------------------------------------
 
@@ -442,7 +487,7 @@ cdef class CMessage:
 
     @id.setter
     def id(self, value):
-        self._assign(6, value)
+        self._assign(F_ID, value)
 
     @property
     def correlation_id(self):
@@ -451,7 +496,7 @@ cdef class CMessage:
 
     @correlation_id.setter
     def correlation_id(self, value):
-        self._assign(7, value)
+        self._assign(F_CORRELATION_ID, value)
 
     @property
     def user_id(self):
@@ -460,7 +505,7 @@ cdef class CMessage:
 
     @user_id.setter
     def user_id(self, value):
-        self._assign(8, value)
+        self._assign(F_USER_ID, value)
 
     @property
     def address(self):
@@ -469,7 +514,7 @@ cdef class CMessage:
 
     @address.setter
     def address(self, value):
-        self._assign(9, value)
+        self._assign(F_ADDRESS, value)
 
     @property
     def subject(self):
@@ -478,7 +523,7 @@ cdef class CMessage:
 
     @subject.setter
     def subject(self, value):
-        self._assign(10, value)
+        self._assign(F_SUBJECT, value)
 
     @property
     def reply_to(self):
@@ -487,7 +532,7 @@ cdef class CMessage:
 
     @reply_to.setter
     def reply_to(self, value):
-        self._assign(11, value)
+        self._assign(F_REPLY_TO, value)
 
     @property
     def content_type(self):
@@ -498,7 +543,7 @@ cdef class CMessage:
 
     @content_type.setter
     def content_type(self, value):
-        self._assign(12, value)
+        self._assign(F_CONTENT_TYPE, value)
 
     @property
     def content_encoding(self):
@@ -509,7 +554,7 @@ cdef class CMessage:
 
     @content_encoding.setter
     def content_encoding(self, value):
-        self._assign(13, value)
+        self._assign(F_CONTENT_ENCODING, value)
 
     @property
     def expiry_time(self):
@@ -518,7 +563,7 @@ cdef class CMessage:
 
     @expiry_time.setter
     def expiry_time(self, value):
-        self._assign(14, value)
+        self._assign(F_EXPIRY_TIME, value)
 
     @property
     def creation_time(self):
@@ -527,7 +572,7 @@ cdef class CMessage:
 
     @creation_time.setter
     def creation_time(self, value):
-        self._assign(15, value)
+        self._assign(F_CREATION_TIME, value)
 
     @property
     def group_id(self):
@@ -536,7 +581,7 @@ cdef class CMessage:
 
     @group_id.setter
     def group_id(self, value):
-        self._assign(16, value)
+        self._assign(F_GROUP_ID, value)
 
     @property
     def group_sequence(self):
@@ -545,7 +590,7 @@ cdef class CMessage:
 
     @group_sequence.setter
     def group_sequence(self, value):
-        self._assign(17, value)
+        self._assign(F_GROUP_SEQUENCE, value)
 
     @property
     def reply_to_group_id(self):
@@ -554,7 +599,7 @@ cdef class CMessage:
 
     @reply_to_group_id.setter
     def reply_to_group_id(self, value):
-        self._assign(18, value)
+        self._assign(F_REPLY_TO_GROUP_ID, value)
 
     # -- annotation maps ---------------------------------------------------------------------
 
@@ -565,7 +610,7 @@ cdef class CMessage:
 
     @instructions.setter
     def instructions(self, value):
-        self._assign(19, value)
+        self._assign(F_INSTRUCTIONS, value)
 
     @property
     def annotations(self):
@@ -574,7 +619,7 @@ cdef class CMessage:
 
     @annotations.setter
     def annotations(self, value):
-        self._assign(20, value)
+        self._assign(F_ANNOTATIONS, value)
 
     # -- encoding ----------------------------------------------------------------------------
 
@@ -592,17 +637,17 @@ cdef class CMessage:
         if self._user_id is not None:
             msg_check(m, c_message.pn_message_set_user_id(
                 m, c_types.pn_bytes(PyBytes_GET_SIZE(self._user_id), PyBytes_AS_STRING(self._user_id))))
-        set_cstr(m, self._address, 0)
-        set_cstr(m, self._subject, 1)
-        set_cstr(m, self._reply_to, 2)
+        set_cstr(m, self._address, CS_ADDRESS)
+        set_cstr(m, self._subject, CS_SUBJECT)
+        set_cstr(m, self._reply_to, CS_REPLY_TO)
         set_msgid(m, self._correlation_id, True)
-        set_cstr(m, self._content_type, 3)
-        set_cstr(m, self._content_encoding, 4)
+        set_cstr(m, self._content_type, CS_CONTENT_TYPE)
+        set_cstr(m, self._content_encoding, CS_CONTENT_ENCODING)
         c_message.pn_message_set_expiry_time(m, self._expiry_time)
         c_message.pn_message_set_creation_time(m, self._creation_time)
-        set_cstr(m, self._group_id, 5)
+        set_cstr(m, self._group_id, CS_GROUP_ID)
         c_message.pn_message_set_group_sequence(m, self._group_sequence)
-        set_cstr(m, self._reply_to_group_id, 6)
+        set_cstr(m, self._reply_to_group_id, CS_REPLY_TO_GROUP_ID)
         if self.instruction_dict is not None:
             put_section(c_message.pn_message_instructions(m), self.instruction_dict)
         if self.annotation_dict is not None:
@@ -622,7 +667,7 @@ cdef class CMessage:
         try:
             data_check(tree, c_codec.pn_data_put_described(tree))
             c_codec.pn_data_enter(tree)
-            data_check(tree, c_codec.pn_data_put_ulong(tree, 0x78))
+            data_check(tree, c_codec.pn_data_put_ulong(tree, SEC_FOOTER))
             put_value(tree, self.footer, 0)
             c_codec.pn_data_exit(tree)
             return data_encode(tree)
@@ -656,67 +701,67 @@ cdef class CMessage:
         cdef Py_ssize_t desc_at, value_at
         cdef unsigned char first
         b.size = 0
-        section_start(b, 0x70)
+        section_start(b, SEC_HEADER)
         list_begin(b, w)
         if self._durable:
             w.field()
-            b.byte(0x41)
+            b.byte(FC_TRUE)
         else:
             opt_null(w)
         if self._priority_x != 0:
             w.field()
-            b.byte(0x50)
+            b.byte(FC_UBYTE)
             b.byte(self._priority_x ^ c_message.PN_DEFAULT_PRIORITY)
         else:
             opt_null(w)
         opt_uint(w, self._ttl != 0, self._ttl)
         if self._first_acquirer:
             w.field()
-            b.byte(0x41)
+            b.byte(FC_TRUE)
         else:
             opt_null(w)
         opt_uint(w, self._delivery_count != 0, self._delivery_count)
         list_end(w)
-        if self.instruction_dict is not None and enc_section(b, 0x71, self.instruction_dict) == GIVE_UP:
+        if self.instruction_dict is not None and enc_section(b, SEC_DELIVERY_ANNOTATIONS, self.instruction_dict) == GIVE_UP:
             return GIVE_UP
-        if self.annotation_dict is not None and enc_section(b, 0x72, self.annotation_dict) == GIVE_UP:
+        if self.annotation_dict is not None and enc_section(b, SEC_MESSAGE_ANNOTATIONS, self.annotation_dict) == GIVE_UP:
             return GIVE_UP
-        section_start(b, 0x73)
+        section_start(b, SEC_PROPERTIES)
         list_begin(b, w)
         opt_msgid(w, self._id)
         if self._user_id is None:
             opt_null(w)
         else:
             w.field()
-            b.variable(0xa0, 0xb0, PyBytes_AS_STRING(self._user_id), PyBytes_GET_SIZE(self._user_id))
-        opt_text(w, self._address, 0xa1, 0xb1)
-        opt_text(w, self._subject, 0xa1, 0xb1)
-        opt_text(w, self._reply_to, 0xa1, 0xb1)
+            b.variable(FC_VBIN8, FC_VBIN32, PyBytes_AS_STRING(self._user_id), PyBytes_GET_SIZE(self._user_id))
+        opt_text(w, self._address, FC_STR8, FC_STR32)
+        opt_text(w, self._subject, FC_STR8, FC_STR32)
+        opt_text(w, self._reply_to, FC_STR8, FC_STR32)
         opt_msgid(w, self._correlation_id)
-        opt_text(w, self._content_type, 0xa3, 0xb3)
-        opt_text(w, self._content_encoding, 0xa3, 0xb3)
+        opt_text(w, self._content_type, FC_SYM8, FC_SYM32)
+        opt_text(w, self._content_encoding, FC_SYM8, FC_SYM32)
         opt_timestamp(w, self._expiry_time)
         opt_timestamp(w, self._creation_time)
-        opt_text(w, self._group_id, 0xa1, 0xb1)
+        opt_text(w, self._group_id, FC_STR8, FC_STR32)
         opt_uint(w, self._group_id is not None or self._group_sequence != 0, self._group_sequence)
-        opt_text(w, self._reply_to_group_id, 0xa1, 0xb1)
+        opt_text(w, self._reply_to_group_id, FC_STR8, FC_STR32)
         list_end(w)
         if self.properties is not None:
             check_property_keys(self.properties)
-            if enc_section(b, 0x74, self.properties) == GIVE_UP:
+            if enc_section(b, SEC_APPLICATION_PROPERTIES, self.properties) == GIVE_UP:
                 return GIVE_UP
         if self.body is not None:
-            section_start(b, 0x77)
+            section_start(b, SEC_AMQP_VALUE)
             desc_at = b.size - 1
             value_at = b.size
             if enc_value(b, self.body, 0) == GIVE_UP:
                 return GIVE_UP
             if self._inferred:
                 first = b.data[value_at]
-                if first == 0xa0 or first == 0xb0:
-                    b.data[desc_at] = 0x75
-                elif first == 0x45 or first == 0xc0 or first == 0xd0:
-                    b.data[desc_at] = 0x76
+                if first == FC_VBIN8 or first == FC_VBIN32:
+                    b.data[desc_at] = SEC_DATA
+                elif first == FC_LIST0 or first == FC_LIST8 or first == FC_LIST32:
+                    b.data[desc_at] = SEC_AMQP_SEQUENCE
         return 0
 
     cdef int _encode_into(self, EncodeBuffer b) except -1:
@@ -726,7 +771,7 @@ cdef class CMessage:
         if self._encode_direct(b) == GIVE_UP:
             self._encode_engine(b)
         footer_at = b.size
-        if self.footer is not None and enc_section(b, 0x78, self.footer) == GIVE_UP:
+        if self.footer is not None and enc_section(b, SEC_FOOTER, self.footer) == GIVE_UP:
             b.size = footer_at
             footer = self._encode_footer()
             b.raw(PyBytes_AS_STRING(footer), PyBytes_GET_SIZE(footer))
@@ -792,27 +837,27 @@ cdef class CMessage:
             pos += 1                                    # the 0x00 of the described section
             code = section_code(p, pos, n)
             pos = scan_value(p, pos, n, 1)              # past the descriptor
-            if code == S_HEADER:
+            if code == SEC_HEADER:
                 self._read_header(p, &pos, n)
                 continue
-            if code == S_PROPERTIES:
+            if code == SEC_PROPERTIES:
                 self._read_properties(p, &pos, n)
                 continue
-            if code < S_HEADER or code > S_FOOTER:
+            if code < SEC_HEADER or code > SEC_FOOTER:
                 pos = scan_value(p, pos, n, 1)          # a section we do not know: skipped
                 continue
-            if code == S_APPLICATION_PROPERTIES:
+            if code == SEC_APPLICATION_PROPERTIES:
                 self.properties = read_properties_map(p, &pos, n)
                 continue
             value = read_value(p, &pos, n, 1)
-            if code == S_DELIVERY_ANNOTATIONS:
+            if code == SEC_DELIVERY_ANNOTATIONS:
                 self.instruction_dict = annotation_map(value)
-            elif code == S_MESSAGE_ANNOTATIONS:
+            elif code == SEC_MESSAGE_ANNOTATIONS:
                 self.annotation_dict = annotation_map(value)
-            elif code == S_DATA or code == S_AMQP_SEQUENCE:
+            elif code == SEC_DATA or code == SEC_AMQP_SEQUENCE:
                 self.body = value
                 self._inferred = True
-            elif code == S_AMQP_VALUE:
+            elif code == SEC_AMQP_VALUE:
                 self.body = value
                 self._inferred = False
             else:

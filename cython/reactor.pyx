@@ -29,30 +29,40 @@ cdef object _reactor_log = _logging.getLogger("proton")
 DEF MAX_READY = 256
 DEF READ_ROUNDS = 8
 
-# Numbers of the events the loop itself produces; proton._events registers them (python-qpid-proton
-# numbers the reactor events as extended types, not with the engine's numbers).
+# Numbers of the events the loop itself produces, bound by proton._events through registry.pyx
+# (python-qpid-proton numbers the reactor events as extended types, not with the engine's numbers).
 cdef int EV_REACTOR_INIT = c_event.PN_REACTOR_INIT
 cdef int EV_REACTOR_QUIESCED = c_event.PN_REACTOR_QUIESCED
 cdef int EV_REACTOR_FINAL = c_event.PN_REACTOR_FINAL
 cdef int EV_TIMER_TASK = c_event.PN_TIMER_TASK
 cdef int EV_SELECTABLE_FIRST = -1      # the selectable_* events are numbered consecutively
 cdef int EV_SELECTABLE_LAST = -1
+LOOP_EVENT_NAMES = ("reactor_init", "reactor_quiesced", "reactor_final", "timer_task", "selectable_init",
+                    "selectable_updated", "selectable_readable", "selectable_writable", "selectable_expired",
+                    "selectable_error", "selectable_final")
 
 
-def register_loop_events(*, reactor_init, reactor_quiesced, reactor_final, timer_task, **selectable_events):
-    """Called by proton._events with the numbers of the loop's own event types."""
+cdef int bind_loop_events(dict numbers) except -1:
+    """The numbers (by name, LOOP_EVENT_NAMES) the Python layer gives the loop's own event types."""
     global EV_REACTOR_INIT, EV_REACTOR_QUIESCED, EV_REACTOR_FINAL, EV_TIMER_TASK
     global EV_SELECTABLE_FIRST, EV_SELECTABLE_LAST
-    EV_REACTOR_INIT = reactor_init
-    EV_REACTOR_QUIESCED = reactor_quiesced
-    EV_REACTOR_FINAL = reactor_final
-    EV_TIMER_TASK = timer_task
-    numbers = sorted(selectable_events.values())
-    if numbers:
-        if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
-            raise ValueError("selectable event numbers must be consecutive")
-        EV_SELECTABLE_FIRST = numbers[0]
-        EV_SELECTABLE_LAST = numbers[-1]
+    unknown = set(numbers) - set(LOOP_EVENT_NAMES)
+    if unknown or len(numbers) != len(LOOP_EVENT_NAMES):
+        raise TypeError("loop_events must name exactly %s" % (LOOP_EVENT_NAMES,))
+    selectable = sorted(v for k, v in numbers.items() if k.startswith("selectable_"))
+    if selectable != list(range(selectable[0], selectable[0] + len(selectable))):
+        raise ValueError("selectable event numbers must be consecutive")
+    EV_REACTOR_INIT = numbers["reactor_init"]
+    EV_REACTOR_QUIESCED = numbers["reactor_quiesced"]
+    EV_REACTOR_FINAL = numbers["reactor_final"]
+    EV_TIMER_TASK = numbers["timer_task"]
+    EV_SELECTABLE_FIRST = selectable[0]
+    EV_SELECTABLE_LAST = selectable[-1]
+    return 0
+
+
+cdef bint loop_events_bound() noexcept:
+    return EV_SELECTABLE_FIRST >= 0
 
 
 cdef inline bint is_selectable_event(int number) noexcept:

@@ -22,19 +22,19 @@ cdef inline uint32_t be32(const unsigned char *p) noexcept nogil:
 
 cdef Py_ssize_t fixed_width(unsigned char code) noexcept nogil:
     """Payload width of a fixed-width format code, -1 for a variable one, -2 when unknown."""
-    if 0x40 <= code <= 0x45:
+    if FC_NULL <= code <= FC_LIST0:
         return 0
-    if 0x50 <= code <= 0x56:
+    if FC_UBYTE <= code <= FC_BOOLEAN:
         return 1
-    if code == 0x60 or code == 0x61:
+    if code == FC_USHORT or code == FC_SHORT:
         return 2
-    if 0x70 <= code <= 0x74:
+    if FC_UINT <= code <= FC_DECIMAL32:
         return 4
-    if 0x80 <= code <= 0x84:
+    if FC_ULONG <= code <= FC_DECIMAL64:
         return 8
-    if code == 0x94 or code == 0x98:
+    if code == FC_DECIMAL128 or code == FC_UUID:
         return 16
-    if code in (0xa0, 0xa1, 0xa3, 0xb0, 0xb1, 0xb3, 0xc0, 0xc1, 0xd0, 0xd1, 0xe0, 0xf0):
+    if code in (FC_VBIN8, FC_STR8, FC_SYM8, FC_VBIN32, FC_STR32, FC_SYM32, FC_LIST8, FC_MAP8, FC_LIST32, FC_MAP32, FC_ARRAY8, FC_ARRAY32):
         return -1
     return -2
 
@@ -66,7 +66,7 @@ cdef inline Py_ssize_t scan_element(const unsigned char *p, Py_ssize_t pos, Py_s
         if width >= 0:
             pos += 1 + width
             return pos if pos <= stop else -1
-        if width == -1 and (code == 0xa0 or code == 0xa1 or code == 0xa3):
+        if width == -1 and (code == FC_VBIN8 or code == FC_STR8 or code == FC_SYM8):
             if pos + 2 > stop:
                 return -1
             pos += 2 + p[pos + 1]
@@ -102,7 +102,7 @@ cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t
     if (code >> 4) in (0xa, 0xb):
         return stop
     # compound or array: a count comes first
-    if code in (0xc0, 0xc1, 0xe0):
+    if code in (FC_LIST8, FC_MAP8, FC_ARRAY8):
         if pos + 1 > stop:
             return -1
         count = p[pos]
@@ -112,17 +112,17 @@ cdef Py_ssize_t scan_body(const unsigned char *p, unsigned char code, Py_ssize_t
             return -1
         count = be32(p + pos)
         pos += 4
-    if code == 0xc1 or code == 0xd1:
+    if code == FC_MAP8 or code == FC_MAP32:
         if count % 2:
             return -1
-    if code == 0xe0 or code == 0xf0:
+    if code == FC_ARRAY8 or code == FC_ARRAY32:
         if count == 0 and pos == stop:
             return stop
         if pos >= stop:
             return -1
         element = p[pos]
         pos += 1
-        if element == 0x00:
+        if element == FC_DESCRIBED:
             pos = scan_tree(p, pos, stop, depth + 1, empty)
             if pos < 0 or pos >= stop:
                 return -1
@@ -158,7 +158,7 @@ cdef Py_ssize_t scan_tree(const unsigned char *p, Py_ssize_t pos, Py_ssize_t end
     if depth > MAX_SCAN_DEPTH or pos >= end:
         return -1
     code = p[pos]
-    if code == 0x00:
+    if code == FC_DESCRIBED:
         pos = scan_tree(p, pos + 1, end, depth + 1, empty)      # the descriptor
         if pos < 0:
             return -1
@@ -173,7 +173,6 @@ cdef Py_ssize_t scan_value(const unsigned char *p, Py_ssize_t pos, Py_ssize_t en
 
 
 # Section descriptors of a message (AMQP 1.0 part 3), numeric codes.
-DEF SECTION_FOOTER = 0x78
 
 
 cdef int64_t section_code(const unsigned char *p, Py_ssize_t pos, Py_ssize_t end) noexcept nogil:
@@ -181,11 +180,11 @@ cdef int64_t section_code(const unsigned char *p, Py_ssize_t pos, Py_ssize_t end
     cdef unsigned char code = p[pos]
     cdef Py_ssize_t i
     cdef int64_t v = 0
-    if code == 0x53 and pos + 1 < end:
+    if code == FC_SMALLULONG and pos + 1 < end:
         return p[pos + 1]
-    if code == 0x44:
+    if code == FC_ULONG0:
         return 0
-    if code == 0x80 and pos + 8 < end:
+    if code == FC_ULONG and pos + 8 < end:
         for i in range(8):
             v = (v << 8) | p[pos + 1 + i]
         return v
@@ -206,7 +205,7 @@ cdef int scan_message(const unsigned char *p, Py_ssize_t n, Py_ssize_t *footer_s
     if n <= 0:
         return -1
     while pos < n:
-        if p[pos] != 0x00:
+        if p[pos] != FC_DESCRIBED:
             return -1
         desc_end = scan_tree(p, pos + 1, n, 1, &empty)
         if desc_end < 0:
@@ -214,7 +213,7 @@ cdef int scan_message(const unsigned char *p, Py_ssize_t n, Py_ssize_t *footer_s
         value_end = scan_tree(p, desc_end, n, 1, &empty)
         if value_end < 0:
             return -1
-        if section_code(p, pos + 1, n) == SECTION_FOOTER:
+        if section_code(p, pos + 1, n) == SEC_FOOTER:
             footer_start[0] = desc_end
             footer_end[0] = value_end
         pos = value_end

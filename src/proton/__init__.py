@@ -23,7 +23,8 @@ from ._events import Collector, Event, EventType
 from ._handler import Handler
 from ._transport import SASL, SSL, SSLDomain, SSLSessionDetails, Transport
 from ._url import Url
-from . import _handlers as _handlers_module  # noqa: F401  (registers the handler classes)
+from . import _handlers as _handlers_module  # noqa: F401
+from . import _bind  # noqa: F401  (last: hands the classes above to the compiled module)
 
 VERSION_MAJOR, VERSION_MINOR, VERSION_POINT = (int(x) for x in _build_info()["engine_version"].split(".")[:3])
 VERSION = (VERSION_MAJOR, VERSION_MINOR, VERSION_POINT)

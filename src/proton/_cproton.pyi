@@ -642,6 +642,9 @@ class CWrapper:
     ...
 
 
+ENGINE_EVENTS: Any
+
+
 class EncodeBuffer:
     ...
 
@@ -652,6 +655,9 @@ class IOSource:
 
 class InvalidUTF8Error(DataException, UnicodeDecodeError):
     ...
+
+
+LOOP_EVENT_NAMES: Any
 
 
 class ListWriter:
@@ -745,7 +751,19 @@ def _set_event_container(ev: CEvent, container: Any) -> Any: ...
 def _tree_spares_enabled() -> Any: ...
 
 
+def add_event_type(number: Any, etype: Any) -> Any: ...
+
+
+def bind(*, event_types: Any = ..., loop_events: Any = ..., **objects: Any) -> Any: ...
+
+
+def bound() -> Any: ...
+
+
 def build_info() -> Dict[str, Any]: ...
+
+
+def check_bound() -> Any: ...
 
 
 def error_for_code(code: Any, text: Any = ..., default: Any = ...) -> Any: ...
@@ -758,31 +776,3 @@ def now() -> float: ...
 
 
 def redact(text: str) -> str: ...
-
-
-def register_disposition_type(cls: Any) -> Any: ...
-
-
-def register_engine_types(**types: Any) -> Any: ...
-
-
-def register_event_types(types: Any, event_class: Any) -> Any: ...
-
-
-def register_fast_handler(cls: Any) -> Any: ...
-
-
-def register_handler_exceptions(reject: Any, release: Any) -> Any: ...
-
-
-def register_loop_events(
-    *,
-    reactor_init: Any,
-    reactor_quiesced: Any,
-    reactor_final: Any,
-    timer_task: Any,
-    **selectable_events: Any,
-) -> Any: ...
-
-
-def register_types(**types: Any) -> Any: ...

@@ -581,11 +581,3 @@ def _describe_mappings() -> None:
 
 
 _describe_mappings()
-
-_cproton.register_types(
-    symbol=symbol, char=char, timestamp=timestamp, ubyte=ubyte, ushort=ushort, uint=uint, ulong=ulong,
-    byte=byte, short=short, int32=int32, float32=float32, decimal32=decimal32, decimal64=decimal64,
-    decimal128=decimal128, Described=Described, Array=Array, UNDESCRIBED=UNDESCRIBED,
-    AnnotationDict=AnnotationDict, PropertyDict=PropertyDict, SymbolList=SymbolList,
-    UnmappedType=UnmappedType, Data=Data, annotation_key=_symbolize_or_ulong,
-)

@@ -72,7 +72,3 @@ class Delivery(_cproton.CDelivery):
     def wrap(impl: object) -> Optional[Delivery]:
         """``impl`` when it is already a Delivery, else None (engine pointers are not exposed)."""
         return impl if isinstance(impl, Delivery) else None
-
-
-
-_cproton.register_disposition_type(DispositionType)

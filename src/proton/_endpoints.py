@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type, TypeVar, Unio
 from . import _cproton
 from ._condition import Condition
 from ._data import PropertyDict, SymbolList
-from ._delivery import Delivery, Disposition
 from ._handler import Handler
-from ._message import Message
 
 
 class Endpoint:
@@ -250,9 +248,3 @@ class Terminus(_cproton.CTerminus):
 
     def __init__(self, impl: Any) -> None:
         raise TypeError("termini are reached through a link's source and target")
-
-
-_cproton.register_engine_types(
-    Connection=Connection, Session=Session, Sender=Sender, Receiver=Receiver, Terminus=Terminus,
-    Delivery=Delivery, Disposition=Disposition, Condition=Condition, Handler=Handler, Message=Message,
-)

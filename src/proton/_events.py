@@ -41,7 +41,7 @@ class EventType:
             self.number = number
             self.method = method if method is not None else f"on_{name}"
             self.TYPES[number] = self
-        _cproton.register_event_types({number: self}, Event if "Event" in globals() else None)
+        _cproton.add_event_type(number, self)
 
     def __repr__(self) -> str:
         return f"EventType(name={self.name}, number={self.number})"
@@ -50,24 +50,12 @@ class EventType:
         return self.name
 
 
-# Engine event numbers (proton/event.h) and their handler names. The engine's own name for each is
-# "PN_" plus the upper-cased handler name; the reactor and selectable events are not engine events
-# and, as in python-qpid-proton, are numbered as extended types (10000 up, in this order).
-_ENGINE_NAMES = {
-    4: "timer_task",
-    5: "connection_init", 6: "connection_bound", 7: "connection_unbound", 8: "connection_local_open",
-    9: "connection_remote_open", 10: "connection_local_close", 11: "connection_remote_close",
-    12: "connection_final", 13: "session_init", 14: "session_local_open", 15: "session_remote_open",
-    16: "session_local_close", 17: "session_remote_close", 18: "session_final", 19: "link_init",
-    20: "link_local_open", 21: "link_remote_open", 22: "link_local_close", 23: "link_remote_close",
-    24: "link_local_detach", 25: "link_remote_detach", 26: "link_flow", 27: "link_final", 28: "delivery",
-    29: "transport", 30: "transport_authenticated", 31: "transport_error", 32: "transport_head_closed",
-    33: "transport_tail_closed", 34: "transport_closed",
-}
-_LOOP_EVENTS = (
-    "reactor_init", "reactor_quiesced", "reactor_final", "selectable_init", "selectable_updated",
-    "selectable_readable", "selectable_writable", "selectable_expired", "selectable_error", "selectable_final",
-)
+# The engine's event types by number (proton/event.h, through the compiled module) with their
+# handler names. The engine's own name for each is "PN_" plus the upper-cased handler name; the
+# reactor and selectable events are not engine events and, as in python-qpid-proton, are numbered
+# as extended types (10000 up, in this order).
+_ENGINE_NAMES = dict(_cproton.ENGINE_EVENTS)
+_LOOP_EVENTS = tuple(name for name in _cproton.LOOP_EVENT_NAMES if name != "timer_task")
 
 
 def _dispatch(handler: Any, method: str, *args: Any) -> None:
@@ -179,10 +167,6 @@ for _number, _name in _ENGINE_NAMES.items():
 for _name in _LOOP_EVENTS:
     setattr(Event, _name.upper(), EventType(name=_name))
 del _number, _name
-
-_cproton.register_event_types(EventType.TYPES, Event)
-_cproton.register_loop_events(**{name: getattr(Event, name.upper()).number for name in _LOOP_EVENTS},
-                              timer_task=Event.TIMER_TASK.number)
 
 
 class Collector(_cproton.CCollector):

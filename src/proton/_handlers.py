@@ -37,9 +37,6 @@ class Release(ProtonException):
     """Raise from ``on_message`` to release the message for redelivery (outcome ``modified``)."""
 
 
-_cproton.register_handler_exceptions(Reject, Release)
-
-
 def _forward(name: str, doc: str) -> Callable[[Any, Event], None]:
     """A method that passes the event on to the handler's delegate, if it has one."""
 
@@ -100,8 +97,6 @@ class FlowController(_cproton.CFlowController, Handler):
     # on_link_local_open, on_link_remote_open, on_link_flow and on_delivery (each can leave credit
     # short) are CFlowController's, in C (cython/handlers.pyx)
 
-
-_cproton.register_fast_handler(FlowController)
 
 # python-qpid-proton also exposes the credit handler under this name.
 CFlowController = FlowController
@@ -295,9 +290,6 @@ class EndpointStateHandler(_cproton.CEndpointStateHandler, Handler):
             _dispatch(self.delegate, "on_disconnected", event)
 
 
-_cproton.register_fast_handler(EndpointStateHandler)
-
-
 class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
     """Receives complete deliveries as messages: ``on_message`` with ``event.message`` set, then
     (with ``auto_accept``) accepts and settles them. Raising :class:`Reject` or :class:`Release`
@@ -317,9 +309,6 @@ class IncomingMessageHandler(_cproton.CIncomingMessageHandler, Handler, Acking):
     on_message = _forward("on_message", "A message arrived: ``event.message``.")
     on_settled = _forward("on_settled", "The peer settled a delivery this end had not settled.")
     on_aborted = _forward("on_aborted", "The sender aborted a delivery part way.")
-
-
-_cproton.register_fast_handler(IncomingMessageHandler)
 
 
 class OutgoingMessageHandler(_cproton.COutgoingMessageHandler, Handler):
@@ -343,9 +332,6 @@ class OutgoingMessageHandler(_cproton.COutgoingMessageHandler, Handler):
     on_rejected = _forward("on_rejected", "The peer rejected a message.")
     on_released = _forward("on_released", "The peer released (or modified) a message.")
     on_settled = _forward("on_settled", "The peer settled a delivery.")
-
-
-_cproton.register_fast_handler(OutgoingMessageHandler)
 
 
 class MessagingHandler(Handler, Acking):
@@ -458,5 +444,3 @@ class TransactionalClientHandler(MessagingHandler, TransactionHandler):
             transaction.accept(delivery)
         else:
             super().accept(delivery)
-
-

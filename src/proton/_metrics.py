@@ -213,7 +213,7 @@ def _install() -> None:
             settled.add(1, {**attributes, "cyproton.delivery.outcome": _outcome(delivery.remote_state)})
         return delivery
 
-    _cproton.register_engine_types(Sender=Sender)
+    _cproton.bind(Sender=Sender)
     _endpoints.Sender = Sender  # type: ignore[misc]
     _handlers.IncomingMessageHandler = IncomingMessageHandler  # type: ignore[misc]
     _handlers.OutgoingMessageHandler = OutgoingMessageHandler  # type: ignore[misc]

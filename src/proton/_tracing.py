@@ -494,7 +494,7 @@ def _end_blocking_span(link: Any, state: Optional[str], error: Optional[BaseExce
 def _install() -> None:
     """Put the tracing classes in place of the plain ones, in the engine and in every module that
     names them (the public modules only when already imported: they import the patched names later)."""
-    _cproton.register_engine_types(Sender=Sender)
+    _cproton.bind(Sender=Sender)
     _endpoints.Sender = Sender  # type: ignore[misc]
     _handlers.IncomingMessageHandler = IncomingMessageHandler  # type: ignore[misc]
     _handlers.OutgoingMessageHandler = OutgoingMessageHandler  # type: ignore[misc]

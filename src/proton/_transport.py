@@ -225,6 +225,3 @@ class SSL(_cproton.CSSL):
     def get_cert_fingerprint_md5(self) -> Optional[str]:
         """Hex MD5 fingerprint of the peer certificate."""
         return self.get_cert_fingerprint(33, SSL.MD5)
-
-
-_cproton.register_engine_types(Transport=Transport)

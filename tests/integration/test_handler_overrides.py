@@ -138,3 +138,42 @@ def test_a_child_that_defines_on_message_itself_is_called(broker):
 
     Container(Top()).run()
     assert got == list(range(10))
+
+
+def test_a_method_set_on_the_child_instance_is_called(broker):
+    """on_delivery assigned on one IncomingMessageHandler instance (not its class): the event goes
+    to that attribute, as python-qpid-proton's dispatch looks at the instance first."""
+    seen = []
+
+    class Top(MessagingHandler):
+        def __init__(self):
+            super().__init__()
+            incoming = self.handlers[2]
+            base = incoming.on_delivery
+
+            def noting(event):
+                seen.append(event.delivery.readable)
+                base(event)
+            incoming.on_delivery = noting
+            self.sent = 0
+            self.got = []
+
+        def on_start(self, event):
+            conn = event.container.connect(broker.url)
+            event.container.create_sender(conn, "instance")
+            event.container.create_receiver(conn, "instance")
+
+        def on_sendable(self, event):
+            while event.sender.credit and self.sent < 10:
+                event.sender.send(Message(body=self.sent))
+                self.sent += 1
+
+        def on_message(self, event):
+            self.got.append(event.message.body)
+            if len(self.got) == 10:
+                event.connection.close()
+
+    top = Top()
+    Container(top).run()
+    assert top.got == list(range(10))
+    assert seen.count(True) >= 10
