@@ -2,39 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (c) 2026 the cyproton authors
 #
-# The one compiled module, proton._cproton. Each fragment below is included, not imported,
-# so the engine is linked once and every fragment sees the others' cdef functions. registry.pyx
-# comes first: it declares every object the Python layer binds (proton/_bind.py), so no fragment
-# depends on one included after it for those; the AMQP wire numbers are named in includes/amqp.pxd.
-
-from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdint cimport intptr_t
-from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memcpy, memmove, memset, strlen
-from cpython.dict cimport PyDict_SetItem
-from cpython.number cimport PyNumber_Index
-from cpython.object cimport PyObject
-
-
-from includes cimport (c_codec, c_condition, c_connection, c_delivery, c_disposition, c_error, c_event, c_link,
-                      c_logger, c_message, c_object, c_sasl, c_session, c_ssl, c_terminus, c_transport, c_types,
-                      system)
-from includes.c_condition cimport pn_condition_t
-from includes.c_disposition cimport pn_disposition_t
-from includes.c_event cimport pn_event_t
-from includes.c_sasl cimport pn_sasl_t
-from includes.c_ssl cimport pn_ssl_domain_t, pn_ssl_t
-from includes.c_terminus cimport pn_terminus_t
-from includes.c_types cimport (pn_class_t, pn_collector_t, pn_connection_t, pn_delivery_t, pn_handle_t, pn_link_t,
-                               pn_record_t, pn_session_t, pn_transport_t)
-from includes.c_codec cimport pn_data_t
-from includes.amqp cimport *
-from includes.c_types cimport ssize_t
-from includes.c_error cimport pn_error_t
-from includes.c_message cimport pn_message_t
-from includes.python cimport (PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE, PyDict_Next,
-                              PyDict_GetItemWithError, PyLong_FromUnsignedLongLong, PyObject_GenericSetAttr, PyUnicode_AsUTF8AndSize,
-                              PyUnicode_DecodeUTF8, _PyLong_FromByteArray)
+# The one compiled module, proton._cproton. Each fragment below is included, not imported, so
+# the engine is linked once. What a fragment gives the others is declared in its own .pxd, which
+# proton._cproton.pxd (this module's .pxd, named after the module's full name as Cython looks it
+# up) includes ahead of all of them, so no fragment relies on the include order for a name.
+# registry.pyx holds every object the Python layer binds (proton/_bind.py); the AMQP wire numbers
+# are named in includes/amqp.pxd. The cimports are in proton._cproton.pxd as well.
 
 cdef extern from *:
     """
@@ -71,8 +44,8 @@ include "encode.pyx"
 include "message.pyx"
 include "wrapper.pyx"
 include "engine.pyx"
-include "transport.pyx"
 include "bundle.pyx"
+include "transport.pyx"
 include "events.pyx"
 include "handlers.pyx"
 include "reactor.pyx"

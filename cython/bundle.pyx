@@ -68,7 +68,4 @@ cdef object sasl_mechs_hint(mechs):
     """What to add to an authentication failure when ``mechs`` asks for a mechanism that cannot load."""
     if SASL_PLUGIN_DIR is None or "GSSAPI" not in str(mechs).upper().split():
         return None
-    problem = gssapi_problem()
-    if problem is not None:
-        _engine_log.warning("cyproton: %s", problem)
-    return problem
+    return gssapi_problem()

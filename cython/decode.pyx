@@ -231,10 +231,6 @@ cdef object read_value(const unsigned char *p, Py_ssize_t *pos, Py_ssize_t end, 
     return read_body(p, code, pos, end, depth)
 
 
-cdef inline object list_field(list fields, Py_ssize_t i):
-    return fields[i] if i < len(fields) else None
-
-
 cdef inline object msgid_value(object v):
     """A message-id field as the engine keeps it: ulong, uuid, binary or string (non-negative int and
     long ids, which some peers send, become ulong); anything else is dropped."""

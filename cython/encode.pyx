@@ -454,10 +454,6 @@ cdef class ListWriter:
     """A described list whose null fields are held back: they are written only when a non-null
     field follows, so trailing nulls are omitted (as the engine does for header and properties)."""
 
-    cdef EncodeBuffer b
-    cdef Py_ssize_t start
-    cdef Py_ssize_t count
-    cdef Py_ssize_t nulls
 
     cdef inline int field(self) except -1:
         while self.nulls:

@@ -530,9 +530,6 @@ cdef class CLink(CEndpoint):
     cdef pn_record_t *_record(self) noexcept:
         return c_link.pn_link_attachments(<pn_link_t *>self._impl)
 
-    cdef inline pn_link_t *_l(self) except NULL:
-        return <pn_link_t *>self._ptr()
-
     cdef pn_condition_t *_local_cond(self) except? NULL:
         return c_link.pn_link_condition(self._l())
 
@@ -796,19 +793,116 @@ cdef class CLink(CEndpoint):
         return buf
 
 
+# -- sending: one message, one new delivery (Link.send, send_many, the messaging handlers) ----
+
+cdef char _TAG_KEY_ANCHOR = 0
+cdef pn_handle_t TAG_KEY = <pn_handle_t>&_TAG_KEY_ANCHOR
+cdef object _TAG_GENERATOR = "tag_generator"
+cdef object _UNSETTLED_LOG = "_unsettled_log"     # proton._reactor._UnsettledLog, kept in the link's attributes
+
+
+def _send_message(CLink link, CMessage msg, tag):
+    """Encode ``msg`` and send it on ``link`` as one new delivery; return the Delivery."""
+    return send_message(link, msg, tag)
+
+
+cdef class _TagCounter:
+    """Per-link counter for delivery tags, kept in the link's record."""
+    cdef uint64_t last
+
+
+cdef Py_ssize_t next_tag(pn_link_t *link, char *out) except -1:
+    """Write the link's next delivery tag (decimal, from 1) into ``out``; return its length.
+
+    A ``tag_generator`` attribute set on the link (python-qpid-proton's hook) wins."""
+    cdef pn_record_t *rec = c_link.pn_link_attachments(link)
+    cdef _TagCounter counter
+    cdef uint64_t v
+    cdef char digits[24]
+    cdef Py_ssize_t i = 0, j
+    attrs = record_get(rec, ATTRS_KEY)
+    if attrs is not None and _TAG_GENERATOR in attrs:
+        return -2
+    found = record_get(rec, TAG_KEY)
+    if found is None:
+        counter = _TagCounter()
+        record_set(rec, TAG_KEY, counter)
+    else:
+        counter = <_TagCounter>found
+    counter.last += 1
+    v = counter.last
+    while True:
+        digits[i] = <char>(48 + v % 10)
+        i += 1
+        v //= 10
+        if v == 0:
+            break
+    for j in range(i):
+        out[j] = digits[i - 1 - j]
+    return i
+
+
+def _delivery_tag(CLink link):
+    """The next delivery tag of ``link`` as a str (Sender.delivery_tag)."""
+    cdef char buf[24]
+    cdef Py_ssize_t n = next_tag(link._l(), buf)
+    if n == -2:
+        return next(link.tag_generator)
+    return PyUnicode_DecodeUTF8(buf, n, NULL)
+
+
+cdef object send_message(CLink link, CMessage msg, object tag):
+    """Encode ``msg`` and send it on ``link`` as one new delivery; return the Delivery."""
+    cdef pn_link_t *l = link._l()
+    cdef char tagbuf[24]
+    cdef Py_ssize_t taglen
+    cdef bytes tagbytes = None
+    cdef pn_delivery_t *d
+    cdef ssize_t sent
+    # The encoding stays in the leased encode buffer (pools.pyx) until pn_link_send has copied it:
+    # a tag generator (below) is Python code, and another thread may encode in the meantime.
+    cdef EncodeBuffer buf = lease_buffer(_tx_pooled)
+    keeper = None
+    try:
+        msg._encode_into(buf)
+        if tag is None:
+            taglen = next_tag(l, tagbuf)
+            if taglen == -2:
+                tag = next(link.tag_generator)
+        if tag is not None:
+            tagbytes = tag.encode("utf-8") if isinstance(tag, str) else bytes(tag)
+            d = c_delivery.pn_delivery(l, c_delivery.pn_dtag(PyBytes_AS_STRING(tagbytes), PyBytes_GET_SIZE(tagbytes)))
+        else:
+            d = c_delivery.pn_delivery(l, c_delivery.pn_dtag(tagbuf, taglen))
+        if d == NULL:
+            raise LinkException("could not create a delivery")
+        sent = c_link.pn_link_send(l, <const char *>buf.data, buf.size)
+        if sent < 0:
+            check(<int>sent, c_link.pn_link_error(l), LinkException)
+        # connect(resend_unsettled=True): the link keeps a copy of what it sends until the peer settles
+        # it, so that it can send it again after a failover (the engine lets go of the bytes once written).
+        attrs = record_get(c_link.pn_link_attachments(l), ATTRS_KEY)
+        if attrs is not None:
+            keeper = (<dict>attrs).get(_UNSETTLED_LOG)
+            if keeper is not None:
+                kept = PyBytes_FromStringAndSize(<const char *>buf.data, buf.size)
+        c_link.pn_link_advance(l)
+    finally:
+        release_buffer(buf)
+    # Wrap (taking a reference) before settling: settling may drop the engine's last reference.
+    delivery = make_wrapper(T_Delivery, d, True)
+    if c_link.pn_link_snd_settle_mode(l) == c_link.PN_SND_SETTLED:
+        c_delivery.pn_delivery_settle(d)
+    elif keeper is not None:
+        keeper.add(delivery, kept)
+    return delivery
+
+
 # -- deliveries -------------------------------------------------------------------------------
 
 cdef class CDisposition:
     """Base of :class:`proton.Disposition`: a view of a delivery's local or remote state."""
 
-    cdef pn_disposition_t *_impl
-    # An engine reference to the delivery (not its Python wrapper: the wrapper caches this object, and
-    # a Python reference back would make a cycle that keeps the delivery unsettled-but-alive until the
-    # garbage collector runs, which stalls the engine's drain handling for the link).
-    cdef pn_delivery_t *_delivery
-    cdef readonly bint local
-    # Values set on a local disposition are written to the engine by Delivery.update().
-    cdef object _data, _annotations, _condition
 
     def __dealloc__(self):
         if self._delivery != NULL:
@@ -923,13 +1017,9 @@ cdef object make_disposition(pn_disposition_t *d, pn_delivery_t *delivery, bint 
 cdef class CDelivery(CWrapper):
     """Base of :class:`proton.Delivery`."""
 
-    cdef object _local, _remote
 
     cdef pn_record_t *_record(self) noexcept:
         return c_delivery.pn_delivery_attachments(<pn_delivery_t *>self._impl)
-
-    cdef inline pn_delivery_t *_dl(self) except NULL:
-        return <pn_delivery_t *>self._ptr()
 
     @property
     def tag(self):

@@ -57,21 +57,6 @@ cdef inline object event_type_of(int number):
 cdef class CEvent:
     """Base of :class:`proton.Event`: one thing that happened to an engine object."""
 
-    cdef int _number
-    cdef object _type
-    cdef object _clsname               # set for Python contexts; engine ones are named on demand
-    cdef const pn_class_t *_cls
-    cdef object _pycontext             # the context when it is a Python object
-    cdef pn_connection_t *_conn
-    cdef pn_session_t *_sess
-    cdef pn_link_t *_link
-    cdef pn_delivery_t *_dlv
-    cdef pn_transport_t *_trans
-    cdef object _container
-    cdef public object message         # set by the messaging handlers for on_message
-    # Declared here so that Python subclasses add neither, and recycle_event can see both.
-    cdef dict __dict__
-    cdef object __weakref__
 
     def __dealloc__(self):
         self._release_engine_objects()
@@ -237,60 +222,6 @@ cdef inline void capture(CEvent ev, pn_connection_t *c, pn_session_t *s, pn_link
         ev._trans = t
 
 
-cdef extern from *:
-    """
-    /* Whether nothing has been attached to o: no weak reference to it and no instance attribute
-       (a dict the type keeps at an offset we cannot read counts as attached). */
-    static int cyproton_unmarked_object(PyObject *o) {
-        PyTypeObject *tp = Py_TYPE(o);
-        if (tp->tp_weaklistoffset > 0 && *(PyObject **)((char *)o + tp->tp_weaklistoffset) != NULL)
-            return 0;
-        if (tp->tp_dictoffset > 0) {
-            PyObject *dict = *(PyObject **)((char *)o + tp->tp_dictoffset);
-            return dict == NULL || PyDict_GET_SIZE(dict) == 0;
-        }
-        return tp->tp_dictoffset == 0;
-    }
-    """
-    bint unmarked_object "cyproton_unmarked_object" (object o)
-
-
-# One Event the loop has finished with, kept to carry the next engine event: most events are seen
-# only during their dispatch, and reusing the object saves making and freeing one per event. A free
-# list of one, under the rule at the top of pools.pyx: taken by one caller outright, put back only
-# when nothing else refers to it, checked as the last step.
-cdef CEvent _spare_event = None
-
-
-cdef void recycle_event(CEvent ev) noexcept:
-    """Keep ``ev`` as the spare Event if nothing but the caller holds it (no other reference, no weak
-    reference, no attribute set on it); otherwise leave it to be freed as usual."""
-    global _spare_event
-    if Py_REFCNT(ev) != 1 or type(ev) is not T_Event or not unmarked_object(ev):
-        return
-    # Dropping what the event held may run Python code (a __del__, a collection, a thread switch):
-    # that is done first, and the event is kept only if it is still unreferenced after it.
-    ev._release_engine_objects()
-    ev._type = None
-    ev._clsname = None
-    ev._cls = NULL
-    ev._pycontext = None
-    ev._container = None
-    ev.message = None
-    ev._number = 0
-    if _spare_event is None and Py_REFCNT(ev) == 1 and unmarked_object(ev):
-        _spare_event = ev
-
-
-cdef inline CEvent fresh_event():
-    global _spare_event
-    cdef CEvent ev = _spare_event
-    if ev is not None:
-        _spare_event = None
-        return ev
-    return new_instance(T_Event)
-
-
 cdef CEvent event_from_engine(pn_event_t *pe, object container):
     """A new Event for an engine event (or the ApplicationEvent the engine event carries)."""
     cdef CEvent ev
@@ -348,7 +279,6 @@ def _set_event_container(CEvent ev, container):
 cdef class CCollector:
     """Base of :class:`proton.Collector`: the engine's event queue."""
 
-    cdef pn_collector_t *_impl
 
     def __cinit__(self, *args, **kwargs):
         self._impl = c_event.pn_collector()

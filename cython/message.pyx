@@ -306,19 +306,6 @@ cdef inline int field_number(PyObject *name) except -2:
 cdef class CMessage:
     """Fields of an AMQP message; base of :class:`proton.Message`."""
 
-    cdef bint _inferred, _durable, _first_acquirer
-    cdef uint8_t _priority_x     # priority XOR the default, so that a fresh (zeroed) message has the default
-    cdef uint32_t _ttl, _delivery_count, _group_sequence
-    cdef int64_t _expiry_time, _creation_time
-    cdef object _id, _correlation_id
-    cdef bytes _user_id
-    cdef object _address, _subject, _reply_to, _content_type, _content_encoding
-    cdef object _group_id, _reply_to_group_id
-    cdef public object instruction_dict
-    cdef public object annotation_dict
-    cdef public object properties
-    cdef public object body
-    cdef public object footer
 
     def __init__(self, *args, **kwargs):
         # *args rather than a named ``body``: Cython then hands over the caller's keywords as one

@@ -34,7 +34,7 @@
 #    outright; an item goes back only when nothing else refers to it, checked as the last step,
 #    after anything that may run Python code.
 #      - spare engine trees (take_tree / give_back_tree, here)
-#      - the spare Event (fresh_event / recycle_event, events.pyx)
+#      - the spare Event (fresh_event / recycle_event, here)
 #
 # 3. CACHES OF IMMUTABLE VALUES: entries are immutable Python objects (or class facts) looked up
 #    by key. A slot is rewritten whole in C: the new entry is worked out first (which may run
@@ -49,17 +49,13 @@
 # would need per-thread pools; the module does not declare support for one.)
 
 
-# -- the buffer type -------------------------------------------------------------------------
+# -- the buffer type --------------------------------------------------------------------------
 
 cdef class EncodeBuffer:
     """A growable byte buffer (malloc'd, so the engine may realloc it); the encoder writes into it.
 
     ``leased`` is set while a pooled buffer is out on lease (see the rule at the top of this file)."""
 
-    cdef unsigned char *data
-    cdef Py_ssize_t size
-    cdef Py_ssize_t capacity
-    cdef bint leased
 
     def __cinit__(self):
         self.capacity = 512
@@ -149,7 +145,7 @@ cdef class EncodeBuffer:
         return 0
 
 
-# -- 1. leased buffers --------------------------------------------------------------------------
+# -- 1. leased buffers ------------------------------------------------------------------------
 
 # A pooled buffer keeps what it grew to for the next message, up to this much; one that grew larger
 # (for one huge message) is shrunk back when it is handed back.
@@ -234,7 +230,7 @@ cdef inline void release_data_scratch() noexcept:
     _data_scratch_leased = False
 
 
-# -- 2. free lists ------------------------------------------------------------------------------
+# -- 2. free lists ----------------------------------------------------------------------------
 # Data objects come and go by the thousand (one per put_object/encode or decode/get_object in
 # application code): a few cleared pn_data_t are kept for the next Data, with their node array and
 # byte buffer already grown. Only small ones are kept, so the spares hold little memory.
@@ -318,3 +314,60 @@ cdef void give_back_tree(pn_data_t *d) noexcept:
         _spare_count += 1
     else:
         c_codec.pn_data_free(d)
+
+
+# -- 2. free lists: the spare Event -----------------------------------------------------------
+
+cdef extern from *:
+    """
+    /* Whether nothing has been attached to o: no weak reference to it and no instance attribute
+       (a dict the type keeps at an offset we cannot read counts as attached). */
+    static int cyproton_unmarked_object(PyObject *o) {
+        PyTypeObject *tp = Py_TYPE(o);
+        if (tp->tp_weaklistoffset > 0 && *(PyObject **)((char *)o + tp->tp_weaklistoffset) != NULL)
+            return 0;
+        if (tp->tp_dictoffset > 0) {
+            PyObject *dict = *(PyObject **)((char *)o + tp->tp_dictoffset);
+            return dict == NULL || PyDict_GET_SIZE(dict) == 0;
+        }
+        return tp->tp_dictoffset == 0;
+    }
+    """
+    bint unmarked_object "cyproton_unmarked_object" (object o)
+
+
+# One Event the loop has finished with, kept to carry the next engine event (event_from_engine,
+# events.pyx): most events are seen only during their dispatch, and reusing the object saves making
+# and freeing one per event. A free list of one, under rule 2 above: taken by one caller outright,
+# put back only when nothing else refers to it, checked as the last step.
+cdef CEvent _spare_event = None
+
+
+cdef void recycle_event(CEvent ev) noexcept:
+    """Keep ``ev`` as the spare Event if nothing but the caller holds it (no other reference, no weak
+    reference, no attribute set on it); otherwise leave it to be freed as usual."""
+    global _spare_event
+    if Py_REFCNT(ev) != 1 or type(ev) is not T_Event or not unmarked_object(ev):
+        return
+    # Dropping what the event held may run Python code (a __del__, a collection, a thread switch):
+    # that is done first, and the event is kept only if it is still unreferenced after it.
+    ev._release_engine_objects()
+    ev._type = None
+    ev._clsname = None
+    ev._cls = NULL
+    ev._pycontext = None
+    ev._container = None
+    ev.message = None
+    ev._number = 0
+    if _spare_event is None and Py_REFCNT(ev) == 1 and unmarked_object(ev):
+        _spare_event = ev
+
+
+cdef inline CEvent fresh_event():
+    """The spare Event, taken outright, or a new one."""
+    global _spare_event
+    cdef CEvent ev = _spare_event
+    if ev is not None:
+        _spare_event = None
+        return ev
+    return new_instance(T_Event)

@@ -143,13 +143,9 @@ cdef void install_log_sink(pn_transport_t *t) noexcept:
 cdef class CTransport(CWrapper):
     """Base of :class:`proton.Transport`."""
 
-    cdef object _ssl_obj
 
     cdef pn_record_t *_record(self) noexcept:
         return c_transport.pn_transport_attachments(<pn_transport_t *>self._impl)
-
-    cdef inline pn_transport_t *_t(self) except NULL:
-        return <pn_transport_t *>self._ptr()
 
     cdef int _check(self, int err) except -1:
         if err < 0:
@@ -419,6 +415,8 @@ cdef class CSASL:
         b = c_arg(mechs)
         c_sasl.pn_sasl_allowed_mechs(self._s(), c_ptr(b))
         hint = sasl_mechs_hint(mechs)
+        if hint is not None:
+            _engine_log.warning("cyproton: %s", hint)
         if hint is not None or hasattr(self._transport, "_cyproton_auth_hint"):
             self._transport._cyproton_auth_hint = hint   # read by CTransport.condition
 

@@ -99,10 +99,14 @@ cdef int record_set(pn_record_t *rec, pn_handle_t key, object value) except -1:
     return 0
 
 
+cdef int no_engine_object(object wrapper) except -1:
+    """Raise for a wrapper used after its engine object went away (CWrapper._ptr, in wrapper.pxd)."""
+    raise ProtonException("%s has no engine object" % type(wrapper).__name__)
+
+
 cdef class CWrapper:
     """Base of the engine wrappers: one engine reference, identity by engine pointer."""
 
-    cdef void *_impl
 
     def __cinit__(self, *args, **kwargs):
         global _live_wrappers
@@ -118,11 +122,6 @@ cdef class CWrapper:
 
     cdef pn_record_t *_record(self) noexcept:
         return NULL
-
-    cdef inline void *_ptr(self) except NULL:
-        if self._impl == NULL:
-            raise ProtonException("%s has no engine object" % type(self).__name__)
-        return self._impl
 
     cdef object _adopt_attrs(self, bint create):
         """Make this wrapper's instance dict the engine object's attribute dict."""
