@@ -38,7 +38,7 @@ cdef class CLink(CEndpoint):
     cdef pn_condition_t *_remote_cond(self) except? NULL
     cdef int _check(self, int err) except -1
 
-cdef object send_message(CLink link, CMessage msg, object tag)
+cdef object send_message(CLink link, CMessage msg, object tag, bint want_delivery=*)
 
 cdef class CDisposition:
     cdef pn_disposition_t *_impl

@@ -724,12 +724,12 @@ cdef class CLink(CEndpoint):
         for item in items:
             kind = type(item)
             if kind is T_Message or (isinstance(item, CMessage) and kind.send is T_Message.send):
-                send_message(self, <CMessage>item, None)
+                send_message(self, <CMessage>item, None, False)
             else:
                 if scratch is None:
                     scratch = <CMessage>T_Message()
                 scratch.body = item
-                send_message(self, scratch, None)
+                send_message(self, scratch, None, False)
             sent += 1
             if c_link.pn_link_credit(l) <= 0:
                 break
@@ -851,8 +851,9 @@ def _delivery_tag(CLink link):
     return PyUnicode_DecodeUTF8(buf, n, NULL)
 
 
-cdef object send_message(CLink link, CMessage msg, object tag):
-    """Encode ``msg`` and send it on ``link`` as one new delivery; return the Delivery."""
+cdef object send_message(CLink link, CMessage msg, object tag, bint want_delivery=True):
+    """Encode ``msg`` and send it on ``link`` as one new delivery; return the Delivery (None when
+    ``want_delivery`` is false and nothing else needs its wrapper: send_many drops it anyway)."""
     cdef pn_link_t *l = link._l()
     cdef char tagbuf[24]
     cdef Py_ssize_t taglen
@@ -889,6 +890,10 @@ cdef object send_message(CLink link, CMessage msg, object tag):
         c_link.pn_link_advance(l)
     finally:
         release_buffer(buf)
+    if not want_delivery and keeper is None:
+        if c_link.pn_link_snd_settle_mode(l) == c_link.PN_SND_SETTLED:
+            c_delivery.pn_delivery_settle(d)
+        return None
     # Wrap (taking a reference) before settling: settling may drop the engine's last reference.
     delivery = make_wrapper(T_Delivery, d, True)
     if c_link.pn_link_snd_settle_mode(l) == c_link.PN_SND_SETTLED:

@@ -172,11 +172,63 @@ ENGINE_EVENTS = (
 )
 
 
+cdef extern from *:
+    """
+    /* Give the Python class cls the attribute hook of compiled, the compiled class it derives from. */
+    static void cyproton_copy_getattro(PyObject *cls, PyObject *compiled) {
+        ((PyTypeObject *)cls)->tp_getattro = ((PyTypeObject *)compiled)->tp_getattro;
+        PyType_Modified((PyTypeObject *)cls);     /* what the interpreter cached about cls is redone */
+    }
+    static int cyproton_getattro_differs(PyObject *cls, PyObject *compiled) {
+        return ((PyTypeObject *)cls)->tp_getattro != ((PyTypeObject *)compiled)->tp_getattro
+            && ((PyTypeObject *)compiled)->tp_getattro != PyObject_GenericGetAttr;
+    }
+    static int cyproton_is_heap_type(PyObject *t) {
+        return (((PyTypeObject *)t)->tp_flags & Py_TPFLAGS_HEAPTYPE) != 0;
+    }
+    """
+    void copy_getattro "cyproton_copy_getattro" (object cls, object compiled)
+    bint getattro_differs "cyproton_getattro_differs" (object cls, object compiled)
+    bint is_heap_type "cyproton_is_heap_type" (object t)
+
+
+def _fast_attribute_reads(cls):
+    """Let the Python class ``cls`` read attributes through its compiled base's C hook; True when
+    it does so (now or already).
+
+    CWrapper and CEvent have a ``__getattr__`` (the shared attributes of an engine object, the
+    event's context fallback). CPython gives every Python subclass of such a class a generic hook
+    that looks ``__getattribute__`` and ``__getattr__`` up again on each read, which costs more
+    than the read itself. When no Python class on the way defines either name, the compiled
+    class's own hook does exactly the same (the normal lookup, then ``__getattr__``), so the class
+    gets that one. A class that defines either keeps CPython's hook, and setting either on a class
+    later makes CPython work the hook out again."""
+    if not isinstance(cls, type):
+        return False
+    compiled = None
+    for t in cls.__mro__:
+        if is_heap_type(t):
+            d = t.__dict__
+            if "__getattr__" in d or "__getattribute__" in d:
+                return False
+        elif compiled is None:
+            compiled = t
+    if compiled is None or compiled is object:
+        return False
+    if getattro_differs(cls, compiled):
+        copy_getattro(cls, compiled)
+    return True
+
+
 def bind(*, event_types=None, loop_events=None, **objects):
     """Fill slots by name (``Connection=proton.Connection, ...``); ``event_types`` maps event numbers
-    to EventType objects, ``loop_events`` the names of the loop's own events to their numbers."""
+    to EventType objects, ``loop_events`` the names of the loop's own events to their numbers.
+    Each class bound reads its attributes through its compiled base's hook when it can
+    (_fast_attribute_reads)."""
     for name, value in objects.items():
         bind_slot(name, value)
+        if isinstance(value, type) and issubclass(value, (CWrapper, CEvent)):
+            _fast_attribute_reads(value)
     if event_types is not None:
         for number, etype in event_types.items():
             add_event_type(number, etype)

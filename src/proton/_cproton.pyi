@@ -720,6 +720,9 @@ def _delivery_tag(link: CLink) -> str: ...
 def _encode_with_engine(msg: CMessage) -> Any: ...
 
 
+def _fast_attribute_reads(cls: Any) -> Any: ...
+
+
 def _init_event(
     ev: CEvent,
     etype: Any,

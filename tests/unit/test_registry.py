@@ -82,3 +82,39 @@ def test_an_unbound_module_is_refused() -> None:
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert run.returncode == 3, run.stdout + run.stderr
     assert "Connection" in run.stdout and "loop_events" in run.stdout
+
+
+def test_bound_wrappers_read_attributes_through_the_compiled_hook() -> None:
+    from proton._endpoints import Link
+    for cls in (proton.Connection, proton.Session, Link, proton.Sender, proton.Receiver, proton.Delivery,
+                proton.Transport, Event):
+        assert _cproton._fast_attribute_reads(cls), cls
+    conn = proton.Connection()
+    collector = proton.Collector()
+    conn.collect(collector)
+    sender = conn.session().sender("a")
+    sender.mark = 7                                   # kept on the engine object, shared by its wrappers
+    other = conn.link_head(0)                         # a second wrapper of the same link
+    assert other is not sender and other == sender
+    assert other.mark == 7 and other.name == "a"      # found through CWrapper.__getattr__
+    with pytest.raises(AttributeError, match="no attribute 'missing'"):
+        sender.missing
+    event = collector.peek()                          # PN_CONNECTION_INIT
+    assert type(event) is Event and event.connection == conn
+    assert event.nonexistent_thing is None            # CEvent.__getattr__: looked up on the context
+
+
+def test_a_class_with_its_own_attribute_hook_keeps_it() -> None:
+    class Own(proton.Connection):
+        def __getattr__(self, name):
+            return "own:" + name
+
+    class Later(proton.Connection):
+        pass
+
+    assert not _cproton._fast_attribute_reads(Own)
+    assert Own().anything == "own:anything"
+    assert _cproton._fast_attribute_reads(Later)
+    Later.__getattr__ = lambda self, name: "later:" + name      # CPython works the hook out again
+    assert Later().anything == "later:anything"
+    assert proton.Connection().container is None
