@@ -438,6 +438,17 @@ class build_ext(_build_ext):
 
     # -- the extension ------------------------------------------------------------------------
 
+    def _sources_newer_than_generated_c(self) -> bool:
+        """Whether a Cython source is newer than the C made from it. Cython's own check follows the
+        .pyx includes and cimports but not the fragment .pxd files that proton._cproton.pxd
+        includes, so an edit to one of those alone would leave the old C in place."""
+        generated = self._work_dir() / "cython" / "cython" / "_cproton.c"
+        if not generated.exists():
+            return False          # Cython makes it anyway
+        made = generated.stat().st_mtime
+        return any(path.suffix in (".pyx", ".pxd", ".pxi") and path.stat().st_mtime > made
+                   for path in (HERE / "cython").rglob("*"))
+
     def finalize_options(self) -> None:
         # Cythonize here, before setuptools finalizes the extension list it will build.
         # Cython needs only the .pyx/.pxd files; the engine's headers matter at C-compile time.
@@ -462,7 +473,7 @@ class build_ext(_build_ext):
             include_path=[str(HERE / "cython")],
             compiler_directives=directives,
             annotate=bool(self.cython_annotate) or debug,
-            force=bool(self.cython_always),
+            force=bool(self.cython_always) or self._sources_newer_than_generated_c(),
             build_dir=str(self._work_dir() / "cython"),
             compile_time_env={"CYPROTON_DEBUG": debug},
         )

@@ -657,7 +657,8 @@ cdef object data_encode(pn_data_t *d):
     bytes object (two passes)."""
     cdef ssize_t size
     cdef size_t room
-    cdef char *scratch = lease_data_scratch(&room)
+    cdef ThreadPools pools = thread_pools()
+    cdef char *scratch = lease_data_scratch(pools, &room)
     cdef ssize_t n
     cdef bytes out
     if scratch != NULL:
@@ -666,9 +667,9 @@ cdef object data_encode(pn_data_t *d):
         n = c_codec.pn_data_encode(d, scratch, room)
         if n >= 0:
             out = PyBytes_FromStringAndSize(scratch, n)
-            release_data_scratch()
+            release_data_scratch(pools)
             return out
-        release_data_scratch()
+        release_data_scratch(pools)
         if n != c_error.PN_OVERFLOW:
             data_check(d, <int>n)
         c_error.pn_error_clear(c_codec.pn_data_error(d))   # the scratch overflow is no error of the data

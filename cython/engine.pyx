@@ -862,7 +862,7 @@ cdef object send_message(CLink link, CMessage msg, object tag, bint want_deliver
     cdef ssize_t sent
     # The encoding stays in the leased encode buffer (pools.pyx) until pn_link_send has copied it:
     # a tag generator (below) is Python code, and another thread may encode in the meantime.
-    cdef EncodeBuffer buf = lease_buffer(_tx_pooled)
+    cdef EncodeBuffer buf = lease_buffer(thread_pools().tx)
     keeper = None
     try:
         msg._encode_into(buf)

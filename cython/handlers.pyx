@@ -148,7 +148,7 @@ cdef object receive_message(pn_link_t *link, pn_delivery_t *d):
     cdef size_t pending = c_delivery.pn_delivery_pending(d)
     cdef ssize_t n
     cdef CMessage msg
-    cdef EncodeBuffer buf = lease_buffer(_rx_pooled)
+    cdef EncodeBuffer buf = lease_buffer(thread_pools().rx)
     try:
         buf.reserve(pending)
         n = c_link.pn_link_recv(link, <char *>buf.data, pending) if pending else 0

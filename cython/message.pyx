@@ -663,7 +663,8 @@ cdef class CMessage:
 
     cdef int _encode_engine(self, EncodeBuffer b) except -1:
         """Encode through the engine's message encoder into ``b`` (which it may grow)."""
-        cdef pn_message_t *m = lease_message()
+        cdef ThreadPools pools = thread_pools()
+        cdef pn_message_t *m = lease_message(pools)
         cdef c_types.pn_rwbytes_t out
         cdef ssize_t n
         try:
@@ -679,7 +680,7 @@ cdef class CMessage:
                 msg_check(m, <int>n)
             b.size = n
         finally:
-            release_message(m)
+            release_message(pools, m)
         return 0
 
     cdef int _encode_direct(self, EncodeBuffer b) except -1:
@@ -766,7 +767,7 @@ cdef class CMessage:
 
     cpdef bytes encode(self):
         """The AMQP encoding of the message, as bytes."""
-        cdef EncodeBuffer b = lease_buffer(_tx_pooled)
+        cdef EncodeBuffer b = lease_buffer(thread_pools().tx)
         try:
             self._encode_into(b)
             return PyBytes_FromStringAndSize(<const char *>b.data, b.size)

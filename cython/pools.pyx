@@ -12,41 +12,47 @@
 # whose callbacks and __del__ methods are Python; a sender's tag generator is Python; and at any
 # bytecode boundary the interpreter may hand the GIL to another thread, which may be running
 # another Container (several containers in several threads is a supported pattern) through this
-# very code. The GIL is the only lock: it is released around epoll_wait only, and a test-and-set
-# done without running Python code in between is therefore atomic across threads.
+# very code.
+#
+# So every buffer and free list belongs to one thread: a ThreadPools object, made the first time a
+# thread asks (thread_pools()) and kept in that thread's state dict, so it goes when the thread
+# does. A loop runs on one thread, so each loop works with its own, and nothing in them is ever
+# shared across threads. Within a thread, a buffer can still be wanted twice at once (a re-entrant
+# call: an encode that runs Python code that encodes), which is what the leases are for.
 #
 # Each piece of reused state is of one of three kinds, with one rule per kind:
 #
-# 1. LEASED BUFFERS: one pooled instance per process, taken with lease_*() and handed back with
-#    release_*(). The holder owns the memory alone from the first write until the last C read of
-#    it (for the receive buffer: until the decoder is done; for the encode buffer: until
-#    pn_link_send has copied it), across every point where Python code may run. Whoever finds the
-#    pooled instance out on lease (another thread, or a re-entrant call on the same thread) gets a
-#    private buffer of its own, freed when its holder drops it. So a lease is never waited for and
-#    never taken away.
-#      - _rx_pooled       the receive buffer: a delivery's bytes while they are decoded
-#      - _tx_pooled       the encode buffer: a message's bytes until the link has copied them (the
+# 1. LEASED BUFFERS: one per thread, taken with lease_*() and handed back with release_*(). The
+#    holder owns the memory alone from the first write until the last C read of it (for the
+#    receive buffer: until the decoder is done; for the encode buffer: until pn_link_send has
+#    copied it), across every point where Python code may run. A re-entrant call that finds the
+#    thread's buffer out on lease gets a private one, freed when its holder drops it. So a lease
+#    is never waited for and never taken away.
+#      - ThreadPools.rx   the receive buffer: a delivery's bytes while they are decoded
+#      - ThreadPools.tx   the encode buffer: a message's bytes until the link has copied them (the
 #                         engine's encoder, when the direct one gives up, writes into it as well)
 #      - the engine scratch message (lease_message): filled by the engine encode path
 #      - the Data encode scratch (lease_data_scratch): one pn_data_encode, then copied
 #
-# 2. FREE LISTS: items kept for reuse, each popped by exactly one taker and then the taker's
-#    outright; an item goes back only when nothing else refers to it, checked as the last step,
-#    after anything that may run Python code.
+# 2. FREE LISTS: items kept for reuse, one list per thread, each item popped by exactly one taker
+#    and then the taker's outright; an item goes back only when nothing else refers to it, checked
+#    as the last step, after anything that may run Python code.
 #      - spare engine trees (take_tree / give_back_tree, here)
 #      - the spare Event (fresh_event / recycle_event, here)
 #
 # 3. CACHES OF IMMUTABLE VALUES: entries are immutable Python objects (or class facts) looked up
-#    by key. A slot is rewritten whole in C: the new entry is worked out first (which may run
-#    Python code), then the slot is written, then what it held is dropped. A reader takes its own
-#    reference to what it found before it runs any Python code.
+#    by key, shared by every thread as the values are immutable. The GIL is their only lock (it is
+#    released around epoll_wait only, so a test-and-set done without running Python code in
+#    between is atomic across threads): a slot is rewritten whole in C, the new entry worked out
+#    first (which may run Python code), then the slot written, then what it held dropped. A reader
+#    takes its own reference to what it found before it runs any Python code.
 #      - the shared-name table of symbols and map keys (shared_name, codec.pyx)
 #      - the handler method tables (method_lookup / class_method_entry, events.pyx)
 #      - the fast-handler class tables (handlers.pyx), the keyword-name table (message.pyx)
 #
-# Nothing else in the module survives from one message to the next. Nothing is per thread or per
-# loop: under the GIL a lease is enough, and costs one flag test. (A free-threaded interpreter
-# would need per-thread pools; the module does not declare support for one.)
+# Nothing else in the module survives from one message to the next. Finding the thread's pools
+# costs one compare while one thread keeps asking (a one-slot cache by thread-state id), and a
+# dict lookup when threads take turns.
 
 
 # -- the buffer type --------------------------------------------------------------------------
@@ -152,8 +158,76 @@ cdef class EncodeBuffer:
 DEF KEEP_MAX = 1048576
 DEF SHRINK_TO = 65536
 
-cdef EncodeBuffer _rx_pooled = EncodeBuffer()
-cdef EncodeBuffer _tx_pooled = EncodeBuffer()
+DEF DATA_SCRATCH_SIZE = 65536      # Data.encode's first try: one encoder pass into this, then copied
+DEF SPARE_MAX_NODES = 512
+DEF SPARE_MAX_BYTES = 16384
+
+
+cdef class ThreadPools:
+    """The pooled buffers and free lists of one thread (see the rule at the top of this file)."""
+
+    def __cinit__(self):
+        self.rx = EncodeBuffer()
+        self.tx = EncodeBuffer()
+
+    def __dealloc__(self):
+        # Only C memory is freed here, and nothing here runs Python code.
+        if self.scratch_message != NULL:
+            c_message.pn_message_free(self.scratch_message)
+            self.scratch_message = NULL
+        if self.data_scratch != NULL:
+            free(self.data_scratch)
+            self.data_scratch = NULL
+        while self.spare_count > 0:
+            self.spare_count -= 1
+            c_codec.pn_data_free(self.spare_trees[self.spare_count])
+
+
+cdef extern from *:
+    """
+    static unsigned long long cyproton_thread_id(void) {
+        return (unsigned long long)PyThreadState_GetID(PyThreadState_Get());
+    }
+    """
+    unsigned long long thread_id "cyproton_thread_id" () noexcept
+
+# The last thread to ask for its pools, by the unique id of its thread state (ids are never reused,
+# unlike addresses), and those pools: one strong reference, so no lookup while one thread asks.
+cdef unsigned long long _pools_owner = 0
+cdef ThreadPools _last_pools = None
+cdef object _POOLS_KEY = "cyproton.pools"
+
+
+cdef ThreadPools thread_pools():
+    """This thread's pools, made the first time the thread asks. They live in the thread's state
+    dict, so they go when the thread does; the one-slot cache in front is rewritten only after the
+    lookup (which may run Python code) is done."""
+    global _last_pools, _pools_owner
+    cdef unsigned long long me = thread_id()
+    cdef PyObject *found
+    cdef PyObject *state
+    cdef ThreadPools pools
+    if _pools_owner == me and _last_pools is not None:
+        return _last_pools
+    state = PyThreadState_GetDict()
+    if state == NULL:
+        raise RuntimeError("cyproton: no thread state to keep this thread's buffers in")
+    found = PyDict_GetItemWithError(<object>state, _POOLS_KEY)
+    if found != NULL:
+        pools = <ThreadPools>found
+    else:
+        pools = ThreadPools()
+        PyDict_SetItem(<object>state, _POOLS_KEY, pools)
+    old = _last_pools                 # dropped only once both halves of the cache are written
+    _last_pools = pools
+    _pools_owner = me
+    old = None
+    return pools
+
+
+def _pools_of_this_thread():
+    """This thread's ThreadPools object (for tests: one per thread, the same on each call)."""
+    return thread_pools()
 
 
 cdef inline EncodeBuffer lease_buffer(EncodeBuffer pooled):
@@ -177,57 +251,48 @@ cdef inline void release_buffer(EncodeBuffer b) noexcept:
     b.leased = False
 
 
-# The engine message the engine encode path fills (only when the direct encoder gives up).
-cdef pn_message_t *_scratch_message = NULL
-cdef bint _scratch_message_leased = False
-
-
-cdef pn_message_t *lease_message() except NULL:
-    """The pooled, cleared pn_message_t, or a fresh one when it is out on lease."""
-    global _scratch_message, _scratch_message_leased
+cdef pn_message_t *lease_message(ThreadPools pools) except NULL:
+    """The thread's cleared pn_message_t (filled by the engine encode path, when the direct encoder
+    gives up), or a fresh one when it is out on lease."""
     cdef pn_message_t *m
-    if not _scratch_message_leased:
-        if _scratch_message == NULL:
-            _scratch_message = c_message.pn_message()
-            if _scratch_message == NULL:
+    if not pools.scratch_message_leased:
+        if pools.scratch_message == NULL:
+            pools.scratch_message = c_message.pn_message()
+            if pools.scratch_message == NULL:
                 raise MemoryError()
-        _scratch_message_leased = True
-        c_message.pn_message_clear(_scratch_message)
-        return _scratch_message
+        pools.scratch_message_leased = True
+        c_message.pn_message_clear(pools.scratch_message)
+        return pools.scratch_message
     m = c_message.pn_message()
     if m == NULL:
         raise MemoryError()
     return m
 
 
-cdef void release_message(pn_message_t *m) noexcept:
-    global _scratch_message_leased
-    if m == _scratch_message:
-        _scratch_message_leased = False
+cdef void release_message(ThreadPools pools, pn_message_t *m) noexcept:
+    if m == pools.scratch_message:
+        pools.scratch_message_leased = False
     else:
         c_message.pn_message_free(m)
 
 
-# Data.encode's first try: one encoder pass into this, then copied into the bytes returned.
-DEF DATA_SCRATCH_SIZE = 65536
-cdef char _data_scratch[DATA_SCRATCH_SIZE]
-cdef bint _data_scratch_leased = False
-
-
-cdef inline char *lease_data_scratch(size_t *size) noexcept:
-    """The Data encode scratch (its size in ``size``), or NULL when it is out on lease."""
-    global _data_scratch_leased
-    if _data_scratch_leased:
-        size[0] = 0
+cdef char *lease_data_scratch(ThreadPools pools, size_t *size) noexcept:
+    """The thread's Data encode scratch (its size in ``size``), or NULL when it is out on lease or
+    cannot be had."""
+    size[0] = 0
+    if pools.data_scratch_leased:
         return NULL
-    _data_scratch_leased = True
+    if pools.data_scratch == NULL:
+        pools.data_scratch = <char *>malloc(DATA_SCRATCH_SIZE)
+        if pools.data_scratch == NULL:
+            return NULL
+    pools.data_scratch_leased = True
     size[0] = DATA_SCRATCH_SIZE
-    return _data_scratch
+    return pools.data_scratch
 
 
-cdef inline void release_data_scratch() noexcept:
-    global _data_scratch_leased
-    _data_scratch_leased = False
+cdef inline void release_data_scratch(ThreadPools pools) noexcept:
+    pools.data_scratch_leased = False
 
 
 # -- 2. free lists ----------------------------------------------------------------------------
@@ -265,11 +330,6 @@ cdef extern from *:
     size_t data_buffer_capacity "cyproton_data_buffer_capacity" (pn_data_t *d) noexcept
 
 
-DEF SPARE_TREES = 8
-DEF SPARE_MAX_NODES = 512
-DEF SPARE_MAX_BYTES = 16384
-cdef pn_data_t *_spare_trees[SPARE_TREES]
-cdef int _spare_count = 0
 cdef bint _spares_allowed = False
 
 
@@ -296,24 +356,33 @@ def _tree_spares_enabled():
 
 
 cdef pn_data_t *take_tree(size_t capacity) noexcept:
-    """A cleared spare tree, else a new one (NULL when out of memory)."""
-    global _spare_count
-    if _spare_count > 0:
-        _spare_count -= 1
-        return _spare_trees[_spare_count]
+    """A cleared spare tree of this thread, else a new one (NULL when out of memory)."""
+    cdef ThreadPools pools
+    try:
+        pools = thread_pools()
+    except BaseException:
+        return c_codec.pn_data(capacity)
+    if pools.spare_count > 0:
+        pools.spare_count -= 1
+        return pools.spare_trees[pools.spare_count]
     return c_codec.pn_data(capacity)
 
 
 cdef void give_back_tree(pn_data_t *d) noexcept:
-    """Free ``d``, or keep it cleared as a spare when it is small."""
-    global _spare_count
-    if (_spares_allowed and _spare_count < SPARE_TREES and data_node_capacity(d) <= SPARE_MAX_NODES
+    """Free ``d``, or keep it cleared as a spare of this thread when it is small."""
+    cdef ThreadPools pools
+    if (_spares_allowed and data_node_capacity(d) <= SPARE_MAX_NODES
             and data_buffer_capacity(d) <= SPARE_MAX_BYTES):
-        c_codec.pn_data_clear(d)
-        _spare_trees[_spare_count] = d
-        _spare_count += 1
-    else:
-        c_codec.pn_data_free(d)
+        try:
+            pools = thread_pools()
+        except BaseException:
+            pools = None
+        if pools is not None and pools.spare_count < SPARE_TREES:
+            c_codec.pn_data_clear(d)
+            pools.spare_trees[pools.spare_count] = d
+            pools.spare_count += 1
+            return
+    c_codec.pn_data_free(d)
 
 
 # -- 2. free lists: the spare Event -----------------------------------------------------------
@@ -340,13 +409,10 @@ cdef extern from *:
 # events.pyx): most events are seen only during their dispatch, and reusing the object saves making
 # and freeing one per event. A free list of one, under rule 2 above: taken by one caller outright,
 # put back only when nothing else refers to it, checked as the last step.
-cdef CEvent _spare_event = None
-
-
 cdef void recycle_event(CEvent ev) noexcept:
-    """Keep ``ev`` as the spare Event if nothing but the caller holds it (no other reference, no weak
-    reference, no attribute set on it); otherwise leave it to be freed as usual."""
-    global _spare_event
+    """Keep ``ev`` as this thread's spare Event if nothing but the caller holds it (no other
+    reference, no weak reference, no attribute set on it); otherwise leave it to be freed as usual."""
+    cdef ThreadPools pools
     if Py_REFCNT(ev) != 1 or type(ev) is not T_Event or not unmarked_object(ev):
         return
     # Dropping what the event held may run Python code (a __del__, a collection, a thread switch):
@@ -359,15 +425,19 @@ cdef void recycle_event(CEvent ev) noexcept:
     ev._container = None
     ev.message = None
     ev._number = 0
-    if _spare_event is None and Py_REFCNT(ev) == 1 and unmarked_object(ev):
-        _spare_event = ev
+    try:
+        pools = thread_pools()
+    except BaseException:
+        return
+    if pools.spare_event is None and Py_REFCNT(ev) == 1 and unmarked_object(ev):
+        pools.spare_event = ev
 
 
 cdef inline CEvent fresh_event():
-    """The spare Event, taken outright, or a new one."""
-    global _spare_event
-    cdef CEvent ev = _spare_event
+    """This thread's spare Event, taken outright, or a new one."""
+    cdef ThreadPools pools = thread_pools()
+    cdef CEvent ev = pools.spare_event
     if ev is not None:
-        _spare_event = None
+        pools.spare_event = None
         return ev
     return new_instance(T_Event)

@@ -18,6 +18,7 @@ from libc.string cimport memcpy, memmove, memset, strlen
 from cpython.dict cimport PyDict_SetItem
 from cpython.number cimport PyNumber_Index
 from cpython.object cimport PyObject
+from cpython.pystate cimport PyThreadState_GetDict
 
 
 from includes cimport (c_codec, c_condition, c_connection, c_delivery, c_disposition, c_error, c_event, c_link,

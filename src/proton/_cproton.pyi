@@ -685,6 +685,10 @@ class SocketConn(IOSource):
     target: Any
 
 
+class ThreadPools:
+    ...
+
+
 class UnsupportedTypeError(KeyError, TypeError):
     ...
 
@@ -737,6 +741,9 @@ def _init_event(
 
 
 _lowlevel: Any
+
+
+def _pools_of_this_thread() -> Any: ...
 
 
 def _reject_undecodable(delivery: Any, problem: Any) -> Any: ...

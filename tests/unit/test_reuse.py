@@ -63,3 +63,29 @@ def test_encode_inside_an_encode_keeps_both(token_type, inner, outer_body):
     plain = Message(body=outer_body("token"), footer={symbol("o"): "w" * 50}, properties={"p": 1})
     assert bytes(outer.encode()) == bytes(plain.encode())
     assert INNER_RESULTS == [(expected_inner, expected_inner)]
+
+
+def test_each_thread_has_pools_of_its_own_which_go_with_it() -> None:
+    import gc
+    import threading
+    import weakref
+
+    from proton import _cproton
+
+    mine = _cproton._pools_of_this_thread()
+    assert _cproton._pools_of_this_thread() is mine
+    seen = []
+
+    def other() -> None:
+        pools = _cproton._pools_of_this_thread()
+        assert _cproton._pools_of_this_thread() is pools
+        Message(body="x" * 5000).encode()             # uses this thread's encode buffer
+        seen.append(weakref.ref(pools))
+
+    worker = threading.Thread(target=other)
+    worker.start()
+    worker.join()
+    assert seen[0]() is not None and seen[0]() is not mine
+    assert _cproton._pools_of_this_thread() is mine  # asking again drops the other thread's from the cache
+    gc.collect()
+    assert seen[0]() is None                          # its thread is gone, and so are its buffers
