@@ -132,6 +132,17 @@ def _p2p_rows(sid: str, label: str, target: float, unit: str = "msg/s", key: str
                 cpu_keys=("sender_cpu_us", "receiver_cpu_us"), rss_keys=("sender_maxrss_kb", "receiver_maxrss_kb"))]
 
 
+# The batch API's own targets, in msg/s from Python on the development machine (beside "within 1.5x
+# of the engine driven from C", which the second table judges).
+BATCH_RATE_LEAST_ONCE = 700_000
+BATCH_RATE_MOST_ONCE = 1_000_000
+
+
+def _rate_row(sid: str, label: str, rate: int) -> Row:
+    return Row(sid, label, "msg/s", "msg_per_s", target_text=">=%dk" % (rate // 1000),
+               check=lambda v: v >= rate)
+
+
 def run_s1(side: Side, cfg: Config) -> Dict[str, Any]:
     return driver.run_peer_to_peer(side, cfg.messages, prefetch=1000, timeout=cfg.transfer_timeout(cfg.messages))
 
@@ -253,7 +264,7 @@ def _codec_rows() -> List[Row]:
 
 SCENARIOS: List[Scenario] = [
     Scenario("S1", "peer to peer, at-least-once, credit 1000", run_s1,
-             _p2p_rows("S1", "p2p at-least-once, credit 1000", 25.0), c_base="S1"),
+             _p2p_rows("S1", "p2p at-least-once, credit 1000", 35.0), c_base="S1"),
     Scenario("S2", "peer to peer, at-most-once, credit 1000", run_s2,
              _p2p_rows("S2", "p2p at-most-once, credit 1000", 25.0), c_base="S2"),
     Scenario("S3", "peer to peer, at-least-once, default credit 10", run_s3,
@@ -280,9 +291,11 @@ SCENARIOS: List[Scenario] = [
             target_text="<=%g%%" % IDLE_CPU_LIMIT_PERCENT, check=lambda v: v <= IDLE_CPU_LIMIT_PERCENT),
     ]),
     Scenario("S10", "peer to peer, at-least-once, credit 1000, Sender.send_many", run_s10,
-             _p2p_rows("S10", "p2p at-least-once, send_many", 35.0), c_base="S1"),
+             _p2p_rows("S10", "p2p at-least-once, send_many", 35.0)
+             + [_rate_row("S10", "send_many at-least-once rate", BATCH_RATE_LEAST_ONCE)], c_base="S1"),
     Scenario("S11", "peer to peer, at-most-once, credit 1000, Sender.send_many", run_s11,
-             _p2p_rows("S11", "p2p at-most-once, send_many", 50.0), c_base="S2"),
+             _p2p_rows("S11", "p2p at-most-once, send_many", 50.0)
+             + [_rate_row("S11", "send_many at-most-once rate", BATCH_RATE_MOST_ONCE)], c_base="S2"),
 ]
 SCENARIO_IDS = [s.sid for s in SCENARIOS]
 
@@ -371,10 +384,18 @@ def summarize(scenarios: List[Scenario], sides: List[Side], outcome: Dict[str, A
             if ours and ref:
                 ratio = ours / ref if row.better == "higher" else ref / ours
             entry["ratio"] = ratio
+            # The minimum of the ratios counts: msg/s and, where measured, each side's CPU per message.
+            ratios = [ratio] if ratio is not None else []
+            for which in ("cpu_us_sender", "cpu_us_receiver"):
+                cpu_ours = entry.get("ours", {}).get(which)
+                cpu_ref = entry.get("ref", {}).get(which)
+                if cpu_ours and cpu_ref:
+                    ratios.append(cpu_ref / cpu_ours)
+            entry["min_ratio"] = min(ratios) if ratios else None
             if row.check is not None:
                 verdict = None if ours is None else ("PASS" if row.check(ours) else "MISS")
             elif row.target is not None and ratio is not None:
-                verdict = "PASS" if ratio >= row.target else "MISS"
+                verdict = "PASS" if entry["min_ratio"] >= row.target else "MISS"
             else:
                 verdict = None
             entry["result"] = verdict or "ERROR"
@@ -408,8 +429,8 @@ def _pair(ours: Optional[float], ref: Optional[float]) -> str:
 
 
 def render_table(summary: List[Dict[str, Any]], header_lines: List[str], cpu: bool = True) -> str:
-    columns = ["scenario", "metric", "cyproton", "qpid-proton", "ratio"]
-    widths = [42, 8, 12, 12, 8]
+    columns = ["scenario", "metric", "cyproton", "qpid-proton", "ratio", "min ratio"]
+    widths = [42, 8, 12, 12, 8, 9]
     if cpu:
         columns += ["CPU us/msg snd", "CPU us/msg rcv", "peak RSS MB"]
         widths += [16, 16, 13]
@@ -426,7 +447,8 @@ def render_table(summary: List[Dict[str, Any]], header_lines: List[str], cpu: bo
         ours = entry.get("ours", {})
         ref = entry.get("ref", {})
         cells = ["%s %s" % (entry["id"], entry["label"]), entry["unit"], _cell(ours), _cell(ref),
-                 "%.2fx" % entry["ratio"] if entry["ratio"] else "-"]
+                 "%.2fx" % entry["ratio"] if entry["ratio"] else "-",
+                 "%.2fx" % entry["min_ratio"] if entry.get("min_ratio") else "-"]
         if cpu:
             rss_ours = ours.get("peak_rss_kb")
             rss_ref = ref.get("peak_rss_kb")
@@ -521,6 +543,7 @@ def table_header(sides: List[Side], labels: Dict[str, str], rounds: int, cfg: Co
         "medians of %d interleaved round(s); ratio: cyproton/ref for rates, ref/cyproton for ns/op, KB and %%; "
         "higher is better" % rounds,
         "CPU: user+sys us per message of each process (one process: snd column), 'cyproton / reference'",
+        "min ratio: the smallest of the ratio and the CPU ratios (ref/cyproton per side); the target is judged on it",
         "sizes: %s x 100-char str (S1-S4), %s blocking (S5), %s x %d B (S6), %d idle connections (S8)" % (
             "{:,}".format(cfg.messages), "{:,}".format(cfg.blocking_messages), "{:,}".format(cfg.large_messages),
             cfg.large_size, cfg.idle_connections),
