@@ -19,7 +19,7 @@ CYTHON = os.path.join(ROOT, "cython")
 _INCLUDE = re.compile(r'^include "([\w.]+)"', re.M)
 _CLASS = re.compile(r"^cdef class (\w+)\s*[(:]", re.M)     # a definition, not a forward declaration
 _FUNCTION = re.compile(r"^c(?:p)?def (?:inline )?(?:[\w.*\[\] ]+? )?\**(\w+)\(", re.M)
-# module-level C variables ("cdef object NAME = ...", "cdef EncodeBuffer _rx_pooled = ...")
+# module-level C variables ("cdef object NAME = ...", "cdef ThreadPools _last_pools = None")
 _VARIABLE = re.compile(r"^cdef (?!class |inline |extern |enum |struct )[\w.*\[\] ]+? \**(\w+)\s*(?:=|$|\[)", re.M)
 
 
